@@ -4,7 +4,10 @@
 // both sides of the wire share one definition of every format.
 package codec
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // VectorType is the type of one column vector in a Chunk (Thrift enum VectorType).
 type VectorType int32
@@ -107,25 +110,5 @@ type Vector struct {
 	locs []*time.Location
 }
 
-func itoa(n int64) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	u := uint64(n)
-	if neg {
-		u = uint64(-n)
-	}
-	for u > 0 {
-		i--
-		b[i] = byte('0' + u%10)
-		u /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
-}
+// itoa formats n in base 10.
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

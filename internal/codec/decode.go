@@ -1,0 +1,193 @@
+package codec
+
+// DecodeChunk decodes one result batch: a Thrift TBinaryProtocol struct Chunk with no message
+// envelope (wire-protocol.md §6). Values land column-wise in the Vector slices; every vector is
+// validated against its VectorType (§6.5) and must have Chunk.Size rows. Empty input, a Chunk
+// without a size field and a Chunk with size <= 0 all mean end of results: the returned Chunk
+// then has Size 0 and no vectors, and the error is nil. Whether there is one vector per
+// metadata column is for the caller to check; extra vectors are kept.
+//
+// The result never aliases b. The strings of one vector share a single private allocation
+// (see readBinaryList), so keeping any one of them alive keeps that vector's text alive.
+// Malformed input yields a *DecodeError wrapping ErrCorrupt, never a panic.
+func DecodeChunk(b []byte) (*Chunk, error) {
+	if len(b) == 0 {
+		return &Chunk{}, nil
+	}
+	r := &reader{b: b}
+	var size int32
+	var vectors []Vector
+	vecOff := 0
+	for {
+		off := r.pos
+		t, id, err := r.fieldHeader()
+		if err != nil {
+			return nil, err
+		}
+		if t == tStop {
+			break
+		}
+		switch {
+		case id == 1 && t == tI32:
+			n, ok := r.i32()
+			if !ok {
+				return nil, r.truncated("Chunk.size")
+			}
+			size = n
+		case id == 2 && t == tList:
+			vecOff = off
+			if vectors, err = decodeVectors(r); err != nil {
+				return nil, err
+			}
+		default:
+			// Unknown field, or a known id with an unexpected type: skip it as Thrift does.
+			if err := r.skip(t, 0); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if size <= 0 {
+		return &Chunk{}, nil
+	}
+	for i := range vectors {
+		if vectors[i].Size != int(size) {
+			return nil, r.fail(vecOff, "vector "+itoa(int64(i))+" has "+itoa(int64(vectors[i].Size))+
+				" rows, the chunk "+itoa(int64(size)))
+		}
+	}
+	return &Chunk{Size: int(size), Vectors: vectors}, nil
+}
+
+// minVectorBytes is the least a Vector that can pass validation takes on the wire (its size
+// field and a STOP); it bounds how much we preallocate for a claimed vector count.
+const minVectorBytes = 8
+
+func decodeVectors(r *reader) ([]Vector, error) {
+	n, err := r.list(tStruct, 1)
+	if err != nil {
+		return nil, err
+	}
+	vs := make([]Vector, 0, min(n, r.remaining()/minVectorBytes))
+	for i := 0; i < n; i++ {
+		v, err := decodeVector(r)
+		if err != nil {
+			return nil, err
+		}
+		vs = append(vs, v)
+	}
+	return vs, nil
+}
+
+// vecState is a Vector being decoded plus what was seen on the wire, for validation in finish.
+type vecState struct {
+	v         Vector
+	off       int   // offset of the Vector struct, for error messages
+	haveType  bool  // vectorType was present
+	member    int16 // Data union member present, 0 if none
+	memberOff int
+	nullLen   int  // entries in nullSet, -1 if absent
+	bytesText bool // varchar data went to v.Bytes; finish moves it to Strings for text types
+}
+
+func decodeVector(r *reader) (Vector, error) {
+	s := vecState{off: r.pos, nullLen: -1}
+	for {
+		off := r.pos
+		t, id, err := r.fieldHeader()
+		if err != nil {
+			return Vector{}, err
+		}
+		if t == tStop {
+			break
+		}
+		switch {
+		case id == 1 && t == tI32:
+			n, ok := r.i32()
+			if !ok {
+				return Vector{}, r.truncated("Vector.size")
+			}
+			if n < 0 {
+				return Vector{}, r.fail(off, "negative Vector.size "+itoa(int64(n)))
+			}
+			s.v.Size = int(n)
+		case id == 2 && t == tI32:
+			n, ok := r.i32()
+			if !ok {
+				return Vector{}, r.truncated("Vector.vectorType")
+			}
+			if !VectorType(n).Valid() {
+				return Vector{}, r.fail(off, "unknown vectorType "+itoa(int64(n)))
+			}
+			s.v.Type, s.haveType = VectorType(n), true
+		case id == 3 && t == tList:
+			err = s.readNulls(r)
+		case id == 4 && t == tStruct:
+			err = s.readData(r)
+		case id == 5 && t == tBool:
+			c, ok := r.u8()
+			if !ok {
+				return Vector{}, r.truncated("Vector.isConstantVector")
+			}
+			s.v.Constant = c != 0
+		default: // zoneOffset, format, unknown ids, unexpected types
+			err = r.skip(t, 0)
+		}
+		if err != nil {
+			return Vector{}, err
+		}
+	}
+	if err := s.finish(r); err != nil {
+		return Vector{}, err
+	}
+	return s.v, nil
+}
+
+// readNulls reads nullSet. An all-false set (the common case) is stored as nil: no
+// allocation, and IsNull stays a nil check.
+func (s *vecState) readNulls(r *reader) error {
+	n, err := r.list(tBool, 1)
+	if err != nil {
+		return err
+	}
+	src := r.b[r.pos : r.pos+n]
+	r.pos += n
+	s.nullLen = n
+	s.v.Nulls = nil
+	for _, c := range src {
+		if c != 0 {
+			s.v.Nulls = decodeBools(src)
+			break
+		}
+	}
+	return nil
+}
+
+// readData reads the Data union (§6.3): exactly one member struct.
+func (s *vecState) readData(r *reader) error {
+	if s.haveType && s.v.Type == Null {
+		return r.skip(tStruct, 0) // data of a NULL vector is ignored
+	}
+	for {
+		off := r.pos
+		t, id, err := r.fieldHeader()
+		if err != nil {
+			return err
+		}
+		if t == tStop {
+			return nil
+		}
+		if t != tStruct || id < 1 || id > 18 {
+			if err := r.skip(t, 0); err != nil {
+				return err
+			}
+			continue
+		}
+		if s.member != 0 {
+			return r.fail(off, "Data union has more than one member")
+		}
+		s.member, s.memberOff = id, off
+		if err := s.readMember(r, id); err != nil {
+			return err
+		}
+	}
+}

@@ -1,0 +1,120 @@
+package codec
+
+import "time"
+
+// IsNull reports whether row is NULL: every row of a NULL-typed vector, rows marked in Nulls,
+// and (defensively, instead of panicking) rows outside 0..Size-1.
+func (v *Vector) IsNull(row int) bool {
+	if v.Type == Null || row < 0 || row >= v.Size {
+		return true
+	}
+	if v.Nulls == nil {
+		return false
+	}
+	if v.Constant {
+		row = 0
+	}
+	return row < len(v.Nulls) && v.Nulls[row]
+}
+
+// Value returns row's value as a database/sql driver value: nil for NULL; int64 for INTEGER and
+// LONG; float64 for FLOAT and DOUBLE; bool; string for STRING, ARRAY, MAP and STRUCT; []byte for
+// BINARY (the vector's own bytes, not a copy: database/sql copies on Scan); time.Time for DATE
+// (midnight UTC), DATETIME, TIMESTAMP and INT96 (UTC, µs) and TIMESTAMP_TZ (in the row's zone);
+// and DECIMAL128 as exact decimal text such as "-0.01". A row out of range or a vector not
+// built by DecodeChunk whose slices are too short yields nil rather than a panic.
+func (v *Vector) Value(row int) any {
+	if v.IsNull(row) {
+		return nil
+	}
+	i := row
+	if v.Constant {
+		i = 0
+	}
+	switch v.Type {
+	case Boolean:
+		if i < len(v.Bools) {
+			return v.Bools[i]
+		}
+	case Integer, Long:
+		if i < len(v.Int64s) {
+			return v.Int64s[i]
+		}
+	case Float, Double:
+		if i < len(v.Float64s) {
+			return v.Float64s[i]
+		}
+	case String, Array, Map, Struct:
+		if i < len(v.Strings) {
+			return v.Strings[i]
+		}
+	case Binary:
+		if i < len(v.Bytes) {
+			if v.Bytes[i] == nil {
+				return []byte{} // a non-NULL empty value must not read as NULL
+			}
+			return v.Bytes[i]
+		}
+	case Date:
+		if i < len(v.Int64s) {
+			return DateFromMicros(v.Int64s[i])
+		}
+	case DateTime, Timestamp, Int96:
+		if i < len(v.Int64s) {
+			return MicrosToTime(v.Int64s[i])
+		}
+	case TimestampTZ:
+		if i < len(v.Int64s) {
+			return MicrosToTime(v.Int64s[i]).In(v.location(i))
+		}
+	case Decimal128:
+		if i < len(v.Bytes) {
+			if s, err := DecimalString(v.Bytes[i], v.Scale); err == nil {
+				return s
+			}
+		}
+	}
+	return nil
+}
+
+// location returns the zone of value i: the decoder's resolved one, else parsed from Zones
+// (vectors built by hand), else UTC, also for a spelling ParseZone rejects.
+func (v *Vector) location(i int) *time.Location {
+	if i < len(v.locs) && v.locs[i] != nil {
+		return v.locs[i]
+	}
+	if i < len(v.Zones) {
+		if loc, err := ParseZone(v.Zones[i]); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// MicrosToTime converts epoch microseconds to a UTC time.Time, flooring before 1970 (-1 is
+// 1969-12-31T23:59:59.999999Z).
+func MicrosToTime(us int64) time.Time {
+	// time.UnixMicro splits with truncating division but normalizes a negative remainder,
+	// which amounts to floor division.
+	return time.UnixMicro(us).UTC()
+}
+
+// TimeToMicros converts t to epoch microseconds, flooring sub-microsecond parts (also before
+// 1970). Instants outside the int64 µs range (about ±292,000 years) wrap.
+func TimeToMicros(t time.Time) int64 {
+	s, ns := t.Unix(), int64(t.Nanosecond()) // 0 <= ns < 1e9, so ns/1000 is already the floor
+	return s*1_000_000 + ns/1000
+}
+
+// microsPerDay is the number of microseconds in a day.
+const microsPerDay = 86_400_000_000
+
+// DateFromMicros returns the date containing the epoch-microsecond instant us, as midnight UTC:
+// floor(us / 86,400,000,000) days after 1970-01-01 (-1 µs is 1969-12-31).
+func DateFromMicros(us int64) time.Time {
+	days := us / microsPerDay
+	if us%microsPerDay < 0 {
+		days--
+	}
+	return time.Unix(days*86400, 0).UTC()
+}

@@ -1,0 +1,76 @@
+package codec
+
+import (
+	"math"
+	"testing"
+	"time"
+)
+
+func TestTimeHelpers(t *testing.T) {
+	cases := []struct {
+		us         int64
+		time, date string
+	}{
+		{0, "1970-01-01T00:00:00.000000Z", "1970-01-01"},
+		{-1, "1969-12-31T23:59:59.999999Z", "1969-12-31"},
+		{-86_400_000_000, "1969-12-31T00:00:00.000000Z", "1969-12-31"},
+		{-86_400_000_001, "1969-12-30T23:59:59.999999Z", "1969-12-30"},
+		{86_399_999_999, "1970-01-01T23:59:59.999999Z", "1970-01-01"},
+		{253402300799999999, "9999-12-31T23:59:59.999999Z", "9999-12-31"},
+		{-62135596800000000, "0001-01-01T00:00:00.000000Z", "0001-01-01"},
+	}
+	for _, tc := range cases {
+		tm := MicrosToTime(tc.us)
+		if got := tm.Format("2006-01-02T15:04:05.000000Z07:00"); got != tc.time {
+			t.Errorf("MicrosToTime(%d) = %s, want %s", tc.us, got, tc.time)
+		}
+		if tm.Location() != time.UTC {
+			t.Errorf("MicrosToTime(%d) not UTC", tc.us)
+		}
+		if got := TimeToMicros(tm); got != tc.us {
+			t.Errorf("TimeToMicros(%s) = %d, want %d", tc.time, got, tc.us)
+		}
+		d := DateFromMicros(tc.us)
+		if got := d.Format(time.DateOnly); got != tc.date || d.Hour() != 0 || d.Location() != time.UTC {
+			t.Errorf("DateFromMicros(%d) = %v, want %s", tc.us, d, tc.date)
+		}
+	}
+	// Sub-microsecond parts floor, also before 1970.
+	if got := TimeToMicros(time.Unix(0, -1)); got != -1 {
+		t.Errorf("-1 ns: %d", got)
+	}
+	if got := TimeToMicros(time.Unix(0, 1999)); got != 1 {
+		t.Errorf("1999 ns: %d", got)
+	}
+	if got := DateFromMicros(math.MinInt64).Year(); got > -290000 {
+		t.Errorf("MinInt64 date year %d", got)
+	}
+}
+
+func TestValueDefensive(t *testing.T) {
+	v := &Vector{Type: Long, Size: 2, Int64s: []int64{1}} // hand-built, one value short
+	for _, row := range []int{-1, 2, 1 << 40} {
+		if v.Value(row) != nil || !v.IsNull(row) {
+			t.Errorf("row %d out of range: %v", row, v.Value(row))
+		}
+	}
+	if v.Value(1) != nil {
+		t.Errorf("short slice: %v", v.Value(1))
+	}
+	bad := &Vector{Type: Decimal128, Size: 1, Bytes: [][]byte{{}}}
+	if bad.Value(0) != nil {
+		t.Errorf("empty decimal: %v", bad.Value(0))
+	}
+	unknown := &Vector{Type: VectorType(77), Size: 1}
+	if unknown.Value(0) != nil {
+		t.Errorf("unknown type: %v", unknown.Value(0))
+	}
+	// Hand-built TIMESTAMP_TZ: zones resolved lazily; unparseable falls back to UTC.
+	tz := &Vector{Type: TimestampTZ, Size: 2, Int64s: []int64{0, 0}, Zones: []string{"+01:00", "Bogus/Zone"}}
+	if _, off := tz.Value(0).(time.Time).Zone(); off != 3600 {
+		t.Errorf("lazy zone offset %d", off)
+	}
+	if loc := tz.Value(1).(time.Time).Location(); loc != time.UTC {
+		t.Errorf("bad zone gave %v", loc)
+	}
+}
