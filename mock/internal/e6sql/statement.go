@@ -81,3 +81,26 @@ func withReturnsRows(toks []token, i int) bool {
 	// A parenthesized main query: WITH a AS (…) (SELECT …).
 	return true
 }
+
+// storageTypes maps e6data column types whose SQLite affinity would change stored values to
+// types with the right affinity. SQLite derives a column's affinity from its declared type name:
+// STRING and BINARY get NUMERIC affinity, which stores the text '00123' as the integer 123. TEXT
+// and BLOB keep values as given, and the engine reports them as STRING and BINARY.
+var storageTypes = map[string]string{"STRING": "TEXT", "BINARY": "BLOB", "VARBINARY": "BLOB"}
+
+// fixColumnTypes rewrites the column types of a CREATE TABLE statement (see storageTypes).
+// Quoted names are separate tokens and are never touched.
+func fixColumnTypes(toks []token) {
+	i := firstWord(toks, 0)
+	if i < 0 || !toks[i].isWord("CREATE") {
+		return
+	}
+	for j := range toks {
+		if toks[j].kind != tkWord {
+			continue
+		}
+		if t, ok := storageTypes[strings.ToUpper(toks[j].text)]; ok {
+			toks[j].text, toks[j].val = t, t
+		}
+	}
+}

@@ -49,6 +49,7 @@ func Translate(sql string, scope Scope) (Translation, error) {
 	if err != nil {
 		return Translation{}, err
 	}
+	fixColumnTypes(toks)
 	tr := translator{toks: toks, scope: scope}
 	var b strings.Builder
 	if err := tr.emit(0, len(toks), &b); err != nil {

@@ -152,3 +152,17 @@ func TestTranslateErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestCreateTableStorageTypes(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`CREATE TABLE t (a STRING, b BINARY, c VARBINARY, "string" INT)`, `CREATE TABLE t (a TEXT, b BLOB, c BLOB, "string" INT)`},
+	} {
+		got, err := Translate(tc.in, Scope{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.SQL != tc.want {
+			t.Errorf("Translate(%q) = %q, want %q", tc.in, got.SQL, tc.want)
+		}
+	}
+}

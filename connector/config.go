@@ -1,0 +1,307 @@
+package connector
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"google.golang.org/grpc"
+)
+
+// Defaults of the Config fields, as NewConfig sets them. Each matches the official Python
+// client where it has one (wire-protocol.md §1 and §7.2).
+const (
+	defaultPortTLS            = 443
+	defaultPortPlain          = 80
+	defaultResumeTimeout      = 5 * time.Minute  // Python's 300 s overall resume deadline
+	defaultResumePollInterval = 5 * time.Second  // Python polls ClusterService/status every 5 s
+	defaultPrepareTimeout     = 10 * time.Minute // Python's grpc_prepare_timeout, 600 s
+	defaultCancelTimeout      = 5 * time.Second
+	defaultRetryAttempts      = 5 // Python makes at most 5 attempts after "Access denied"
+	defaultPrefetch           = 2
+	defaultStrategyTTL        = 5 * time.Minute
+	defaultKeepaliveTime      = 30 * time.Second // Python pings every 30 s
+	defaultKeepaliveTimeout   = 10 * time.Second
+	defaultMaxRecvMsgSize     = 1 << 30   // 1 GiB: grpc-go's 4 MiB default is smaller than one batch can be
+	defaultMaxSendMsgSize     = 300 << 20 // 300 MiB, the official client's send limit
+
+	// minKeepaliveTime is grpc-go's floor: it silently raises a smaller keepalive time to 10 s,
+	// so a smaller value is rejected rather than ignored.
+	minKeepaliveTime = 10 * time.Second
+)
+
+// Config is everything the driver needs for one cluster. ParseDSN builds one from a DSN;
+// NewConnector accepts one directly, for the fields a DSN cannot carry.
+//
+// Start from NewConfig (or ParseDSN) rather than a literal: the zero value of several fields is
+// out of range (Validate rejects it) and AutoResume's zero value turns auto-resume off.
+//
+// Each field that a DSN can carry names its DSN key, its default and its form below. DSN
+// durations are Go durations ("30s", "5m", "1h30m"); DSN booleans are anything
+// strconv.ParseBool accepts (true/false/1/0); DSN integers are decimal.
+type Config struct {
+	// User is the user name (DSN userinfo, e6data://USER:token@host). Required.
+	User string
+	// Token is the access token, sent as the password (DSN userinfo, e6data://user:TOKEN@host).
+	// Required unless TokenSource is set. It is never printed: String, GoString, LogValue and
+	// every error of this package leave it out.
+	Token string
+	// Host is the cluster's host name or IP address (DSN host; an IPv6 address is bracketed in
+	// a DSN, [::1], and not here). Required.
+	Host string
+	// Port is the TCP port (DSN port, host:PORT), 1-65535. 0, the default, means 443 when TLS is
+	// on (Secure, CAFile or TLSConfig) and 80 otherwise; Addr resolves it.
+	Port int
+	// Database is the schema that unqualified table names resolve in (DSN path,
+	// e6data://user:token@host/DATABASE, one percent-decoded segment). Default "": none.
+	Database string
+	// Catalog is the catalog queries are prepared in (DSN key catalog). Default "": prepare
+	// without a catalog, with the V1 RPCs.
+	Catalog string
+	// ClusterName is the cluster's name (DSN key cluster-name), sent lower-cased in the
+	// cluster-name header that the cluster's proxy routes by. Default "": header not sent.
+	ClusterName string
+	// Secure turns TLS on, verifying the server against the system roots (DSN key secure,
+	// boolean). Default false: plaintext. CAFile and TLSConfig also turn TLS on.
+	Secure bool
+	// CAFile is the path of a PEM bundle of CA certificates to verify the server with, instead
+	// of the system roots (DSN key ca-file). It turns TLS on even when Secure is false; a DSN
+	// that says both secure=false and ca-file is rejected as contradictory. Default "".
+	CAFile string
+	// AutoResume makes the driver resume a suspended cluster and retry, instead of failing with
+	// ErrClusterSuspended (DSN key auto-resume, boolean). Default true.
+	AutoResume bool
+	// ResumeTimeout bounds one resume, from its start until the cluster is active (DSN key
+	// resume-timeout, duration > 0). Default 5m.
+	ResumeTimeout time.Duration
+	// ResumePollInterval is how often the cluster's status is polled while it resumes (DSN key
+	// resume-poll-interval, duration > 0). Default 5s.
+	ResumePollInterval time.Duration
+	// PrepareTimeout is the deadline of each prepare call, the only call the official client
+	// bounds (DSN key prepare-timeout, duration > 0). Default 10m (its 600 s).
+	PrepareTimeout time.Duration
+	// CancelTimeout is the budget of the detached cancelQuery/clear calls sent when a query's
+	// context ends, since that context can no longer carry them (DSN key cancel-timeout,
+	// duration > 0). Default 5s.
+	CancelTimeout time.Duration
+	// RetryAttempts is how many times an operation is attempted in all when it fails in a way
+	// that is safe to retry transparently: wrong blue/green strategy (456), expired session
+	// (DSN key retry-attempts, integer ≥ 1). Default 5.
+	RetryAttempts int
+	// Prefetch is how many result batches are fetched ahead of the reader (DSN key prefetch,
+	// integer ≥ 1). Memory grows with it: about Prefetch+2 batches per open result. Default 2.
+	Prefetch int
+	// StrategyTTL is the age after which the cached blue/green colour is re-validated (DSN key
+	// strategy-ttl, duration ≥ 0; 0 re-validates at every use). Default 5m.
+	StrategyTTL time.Duration
+	// Strategy forces the blue/green colour sent in the strategy header (DSN key strategy,
+	// "blue" or "green"; a DSN may use any case). Default "": detect it.
+	Strategy string
+	// KeepaliveTime is the interval of the HTTP/2 keepalive pings, sent even with no call in
+	// flight as the official client does (DSN key keepalive-time, duration ≥ 10s, grpc-go's
+	// floor). Default 30s.
+	KeepaliveTime time.Duration
+	// KeepaliveTimeout is how long to wait for a ping's answer before closing the connection
+	// (DSN key keepalive-timeout, duration > 0). Default 10s.
+	KeepaliveTimeout time.Duration
+	// MaxRecvMsgSize is the largest message accepted from the server, in bytes (DSN key
+	// max-recv-msg-size: bytes as a decimal integer, or with a KiB, MiB or GiB suffix such as
+	// 512MiB; > 0). Default 1GiB: grpc-go's 4 MiB default is smaller than one result batch
+	// can be.
+	MaxRecvMsgSize int
+	// MaxSendMsgSize is the largest message sent to the server, in bytes (DSN key
+	// max-send-msg-size, same form as max-recv-msg-size; > 0). Default 300MiB, the official
+	// client's.
+	MaxSendMsgSize int
+
+	// The fields below cannot be expressed in a DSN: set them on a Config passed to
+	// NewConnector. FormatDSN leaves them out.
+
+	// TLSConfig, when set, is the TLS configuration to use, overriding Secure and CAFile (it
+	// turns TLS on). It is cloned, never mutated; an empty ServerName becomes Host and a zero
+	// MinVersion becomes TLS 1.2.
+	TLSConfig *tls.Config
+	// Logger receives the driver's structured logs. nil: silent.
+	Logger *slog.Logger
+	// DialOptions are appended to the driver's own gRPC dial options, so they can override
+	// them.
+	DialOptions []grpc.DialOption
+	// TokenSource, when set, is asked for the token at each authentication, so a rotated token
+	// is picked up; Token may then be empty.
+	TokenSource func(ctx context.Context) (string, error)
+}
+
+// NewConfig returns a Config with every default set and no user, token or host.
+func NewConfig() *Config {
+	return &Config{
+		AutoResume:         true,
+		ResumeTimeout:      defaultResumeTimeout,
+		ResumePollInterval: defaultResumePollInterval,
+		PrepareTimeout:     defaultPrepareTimeout,
+		CancelTimeout:      defaultCancelTimeout,
+		RetryAttempts:      defaultRetryAttempts,
+		Prefetch:           defaultPrefetch,
+		StrategyTTL:        defaultStrategyTTL,
+		KeepaliveTime:      defaultKeepaliveTime,
+		KeepaliveTimeout:   defaultKeepaliveTimeout,
+		MaxRecvMsgSize:     defaultMaxRecvMsgSize,
+		MaxSendMsgSize:     defaultMaxSendMsgSize,
+	}
+}
+
+// Clone returns a deep copy of c: its TLSConfig and DialOptions are copied, so changing the copy
+// leaves c alone. Logger and TokenSource are shared.
+func (c *Config) Clone() *Config {
+	cp := *c
+	if c.TLSConfig != nil {
+		cp.TLSConfig = c.TLSConfig.Clone()
+	}
+	cp.DialOptions = slices.Clone(c.DialOptions)
+	return &cp
+}
+
+// Validate reports the first required part that is missing or field that is out of range, as a
+// *DSNError naming the field's DSN key (errors.Is(err, ErrInvalidDSN) holds). It never names
+// the token's value.
+func (c *Config) Validate() error {
+	switch {
+	case c.User == "":
+		return &DSNError{Key: partUser, Reason: "is missing; " + dsnWantForm}
+	case c.Token == "" && c.TokenSource == nil:
+		return &DSNError{Key: partToken, Reason: "is missing; " + dsnWantForm + " (or set Config.TokenSource)"}
+	case c.Host == "":
+		return &DSNError{Key: partHost, Reason: "is missing; " + dsnWantForm}
+	}
+	if reason := checkDSNHost(c.Host); reason != "" {
+		return dsnValueError(partHost, c.Host, reason)
+	}
+	if c.Port < 0 || c.Port > 65535 {
+		return dsnValueError(partPort, strconv.Itoa(c.Port), "is out of range; want 1-65535 (or 0 for the default)")
+	}
+	for _, k := range dsnKeys {
+		if k.check == nil {
+			continue
+		}
+		if reason := k.check(c); reason != "" {
+			return dsnValueError(k.name, k.get(c), reason)
+		}
+	}
+	return nil
+}
+
+// Addr returns host:port for dialing, with an IPv6 host bracketed and the default port filled
+// in when Port is 0.
+func (c *Config) Addr() string {
+	return net.JoinHostPort(c.Host, strconv.Itoa(c.port()))
+}
+
+// port is Port, or its default when Port is 0.
+func (c *Config) port() int {
+	switch {
+	case c.Port != 0:
+		return c.Port
+	case c.useTLS():
+		return defaultPortTLS
+	default:
+		return defaultPortPlain
+	}
+}
+
+// useTLS reports whether the connection is encrypted.
+func (c *Config) useTLS() bool {
+	return c.Secure || c.CAFile != "" || c.TLSConfig != nil
+}
+
+// tlsConfig returns the TLS configuration to dial with, or nil for plaintext. The server is
+// verified as Host, against TLSConfig's roots, else CAFile's, else the system's.
+func (c *Config) tlsConfig() (*tls.Config, error) {
+	if !c.useTLS() {
+		return nil, nil
+	}
+	var t *tls.Config
+	if c.TLSConfig != nil {
+		t = c.TLSConfig.Clone()
+	} else {
+		t = &tls.Config{}
+		if c.CAFile != "" {
+			pool, err := loadCAFile(c.CAFile)
+			if err != nil {
+				return nil, err
+			}
+			t.RootCAs = pool
+		}
+	}
+	if t.ServerName == "" {
+		t.ServerName = tlsServerName(c.Host)
+	}
+	if t.MinVersion == 0 {
+		t.MinVersion = tls.VersionTLS12
+	}
+	return t, nil
+}
+
+// loadCAFile reads a PEM bundle. Its errors name the file and what is wrong, never the contents.
+func loadCAFile(path string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		// The *fs.PathError names the file; %w keeps errors.Is(err, fs.ErrNotExist).
+		return nil, fmt.Errorf("e6data: ca-file: cannot read the CA bundle: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("e6data: ca-file %q: no certificate found; want a PEM bundle of CA certificates (-----BEGIN CERTIFICATE-----)", path)
+	}
+	return pool, nil
+}
+
+// tlsServerName is the name a TLS certificate is verified against: the host, without the zone of
+// an IPv6 address (a zone is local to this machine; certificates never carry one).
+func tlsServerName(host string) string {
+	if strings.Contains(host, ":") {
+		if i := strings.IndexByte(host, '%'); i >= 0 {
+			return host[:i]
+		}
+	}
+	return host
+}
+
+// checkDSNHost returns why host is not a host name or IP address, or "" when it is one.
+func checkDSNHost(host string) string {
+	if strings.Contains(host, ":") {
+		if a, err := netip.ParseAddr(host); err == nil && a.Is6() {
+			return ""
+		}
+		return "is not a valid host; want a DNS name, an IPv4 address or an IPv6 address (bracketed in a DSN, e.g. [::1])"
+	}
+	for i := 0; i < len(host); i++ {
+		b := host[i]
+		if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '.' || b == '-' || b == '_') {
+			return "is not a valid host; want a DNS name (letters, digits, '.', '-', '_'), an IPv4 address or a bracketed IPv6 address"
+		}
+	}
+	return ""
+}
+
+// String returns the DSN of c with the token replaced by "xxxxx", so a Config can be logged.
+// It has a value receiver so that printing a Config value is redacted too.
+func (c Config) String() string {
+	if c.Token != "" {
+		c.Token = redactedToken
+	}
+	return c.FormatDSN()
+}
+
+// GoString is String: it keeps %#v from printing the token.
+func (c Config) GoString() string { return c.String() }
+
+// LogValue makes slog log the redacted DSN (String) rather than the fields, token included.
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }

@@ -1,0 +1,165 @@
+package connector
+
+import (
+	"context"
+	"database/sql/driver"
+	"sync"
+	"sync/atomic"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/e6data/gorm-e6data/internal/e6pb"
+)
+
+// Conn is one connection: a session (authenticated lazily and renewed when it expires) over the
+// Connector's shared gRPC channel. It implements the database/sql driver interfaces; reach it
+// with sql.Conn.Raw for the metadata API (Schemas, Tables, Columns).
+type Conn struct {
+	c   *Connector
+	cfg *Config
+
+	mu       sync.Mutex
+	sessions map[string]string // colour ("" before the colour is known) → session id
+
+	bad           atomic.Bool // the connection cannot be used again
+	closed        atomic.Bool
+	ownsConnector bool // opened by Driver.Open: closes its connector with itself
+}
+
+var (
+	_ driver.Conn               = (*Conn)(nil)
+	_ driver.ConnBeginTx        = (*Conn)(nil)
+	_ driver.ConnPrepareContext = (*Conn)(nil)
+	_ driver.QueryerContext     = (*Conn)(nil)
+	_ driver.ExecerContext      = (*Conn)(nil)
+	_ driver.Pinger             = (*Conn)(nil)
+	_ driver.SessionResetter    = (*Conn)(nil)
+	_ driver.Validator          = (*Conn)(nil)
+	_ driver.NamedValueChecker  = (*Conn)(nil)
+)
+
+// Prepare returns a client-side prepared statement (see PrepareContext).
+func (cn *Conn) Prepare(query string) (driver.Stmt, error) {
+	return cn.PrepareContext(context.Background(), query)
+}
+
+// PrepareContext returns a client-side prepared statement: e6data prepares a query and runs it
+// once, so the statement keeps the SQL text and runs the whole lifecycle at each execution. The
+// text is checked (one statement, closed literals) now.
+func (cn *Conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	text, err := normalizeStatement(query)
+	if err != nil {
+		return nil, err
+	}
+	return &stmt{cn: cn, query: text}, nil
+}
+
+// Begin returns ErrTransactionsNotSupported.
+func (cn *Conn) Begin() (driver.Tx, error) { return nil, ErrTransactionsNotSupported }
+
+// BeginTx returns ErrTransactionsNotSupported: e6data has no transactions.
+func (cn *Conn) BeginTx(context.Context, driver.TxOptions) (driver.Tx, error) {
+	return nil, ErrTransactionsNotSupported
+}
+
+// CheckNamedValue accepts the argument types the literal renderer supports, unconverted, and
+// rejects the others (such as []byte, NaN, sql.Named) with a clear error before anything is sent.
+func (cn *Conn) CheckNamedValue(nv *driver.NamedValue) error { return checkNamedValue(nv) }
+
+// Close releases the connection. Sessions are not closed on the server: e6data has no RPC for it;
+// they expire there.
+func (cn *Conn) Close() error {
+	if cn.closed.Swap(true) {
+		return nil
+	}
+	if cn.ownsConnector {
+		return cn.c.Close()
+	}
+	return nil
+}
+
+// ResetSession is called by database/sql before a pooled connection is reused; a connection
+// marked bad is discarded.
+func (cn *Conn) ResetSession(context.Context) error {
+	if !cn.IsValid() {
+		return driver.ErrBadConn
+	}
+	return nil
+}
+
+// IsValid reports whether the connection can be reused.
+func (cn *Conn) IsValid() bool {
+	return !cn.bad.Load() && !cn.closed.Load() && !cn.c.closed.Load()
+}
+
+// Ping checks that the cluster answers and the credentials hold: it authenticates if the
+// connection has no session yet, then calls healthCheck. (An expired session is renewed by the
+// next call that uses it.) If the server does not implement healthCheck, it runs SELECT 1, the
+// documented health query.
+func (cn *Conn) Ping(ctx context.Context) error {
+	if !cn.IsValid() {
+		return driver.ErrBadConn
+	}
+	err := cn.invoke(ctx, "healthCheck", nil, true, func(ctx context.Context, _ string) error {
+		_, err := cn.c.qe.HealthCheck(ctx, &e6pb.HealthCheckRequest{})
+		return err
+	})
+	if status.Code(err) == codes.Unimplemented {
+		_, err = cn.ExecContext(ctx, "SELECT 1", nil)
+	}
+	return err
+}
+
+// session returns the session for colour, authenticating when there is none.
+func (cn *Conn) session(ctx context.Context, colour string) (string, error) {
+	cn.mu.Lock()
+	sid := cn.sessions[colour]
+	cn.mu.Unlock()
+	if sid != "" {
+		return sid, nil
+	}
+	return cn.authenticate(ctx, colour)
+}
+
+// dropSession forgets sid for colour if it is still the current one, so the next call
+// re-authenticates; another goroutine may already have replaced it.
+func (cn *Conn) dropSession(colour, sid string) {
+	cn.mu.Lock()
+	if cn.sessions[colour] == sid {
+		delete(cn.sessions, colour)
+	}
+	cn.mu.Unlock()
+}
+
+// authenticate opens a new session on colour.
+func (cn *Conn) authenticate(ctx context.Context, colour string) (string, error) {
+	token := cn.cfg.Token
+	if cn.cfg.TokenSource != nil {
+		t, err := cn.cfg.TokenSource(ctx)
+		if err != nil {
+			return "", &Error{RPC: "authenticate", Code: codes.Unauthenticated, Message: "token source failed", Err: err}
+		}
+		token = t
+	}
+	var sid string
+	err := cn.call(ctx, "authenticate", nil, colour, func(ctx context.Context) error {
+		resp, err := cn.c.qe.Authenticate(ctx, &e6pb.AuthenticateRequest{User: cn.cfg.User, Password: token})
+		if err != nil {
+			return err
+		}
+		sid = resp.GetSessionId()
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	if sid == "" {
+		// The engine answers bad credentials with OK and no session (wire-protocol.md §7.4).
+		return "", &Error{RPC: "authenticate", Code: codes.Unauthenticated, Message: "no session returned", Err: ErrInvalidCredentials}
+	}
+	cn.mu.Lock()
+	cn.sessions[colour] = sid
+	cn.mu.Unlock()
+	return sid, nil
+}

@@ -1,0 +1,94 @@
+package connector
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/e6data/gorm-e6data/strategy"
+)
+
+// Sentinel errors; errors.Is matches them through *Error and any wrapping.
+var (
+	// ErrTransactionsNotSupported is returned by BeginTx: e6data has no transactions.
+	ErrTransactionsNotSupported = errors.New("e6data: transactions are not supported; run statements without Begin (with GORM, set SkipDefaultTransaction)")
+	// ErrClusterSuspended means the cluster is suspended and auto-resume is off (or gave up).
+	ErrClusterSuspended = errors.New("e6data: the cluster is suspended; resume it, or enable auto-resume in the DSN (auto-resume=true)")
+	// ErrInvalidCredentials means the cluster refused the user and token.
+	ErrInvalidCredentials = errors.New("e6data: invalid credentials; check the DSN's user and token")
+	// ErrNoLastInsertID is returned by Result.LastInsertId: e6data generates no keys.
+	ErrNoLastInsertID = errors.New("e6data: LastInsertId is not supported; e6data does not generate keys")
+	// ErrResumeFailed means the cluster reported "failed" while resuming.
+	ErrResumeFailed = errors.New("e6data: the cluster failed to resume")
+	// ErrConnectorClosed is returned for calls on a closed Connector.
+	ErrConnectorClosed = errors.New("e6data: connector is closed")
+)
+
+// Error is an error from a call to the cluster. It says which RPC failed, for which query, with
+// which gRPC code, and whether retrying the whole operation is safe (the call did not execute or
+// cannot have changed anything).
+type Error struct {
+	RPC       string         // the RPC that failed, e.g. "prepareStatementV2"
+	QueryID   string         // the query the call was about, if any
+	Code      codes.Code     // the gRPC status code
+	Class     strategy.Class // what the error means (see strategy.Classify)
+	Retryable bool           // retrying the operation is safe
+	Message   string         // the server's message
+	Err       error          // the underlying error (a sentinel, a context error or the gRPC status error)
+}
+
+// Error formats the error with its RPC, query id and code.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("e6data: ")
+	b.WriteString(e.RPC)
+	if e.QueryID != "" {
+		fmt.Fprintf(&b, " (query %s)", e.QueryID)
+	}
+	fmt.Fprintf(&b, ": %s", e.Code)
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.Err != nil && !isStatusError(e.Err) {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying error, so errors.Is(err, context.Canceled) and the sentinels work.
+func (e *Error) Unwrap() error { return e.Err }
+
+// GRPCStatus lets status.FromError and status.Code see the gRPC status of the failed call.
+func (e *Error) GRPCStatus() *status.Status { return status.New(e.Code, e.Message) }
+
+func isStatusError(err error) bool {
+	_, ok := err.(interface{ GRPCStatus() *status.Status })
+	return ok
+}
+
+// newError builds the driver's error for a failed RPC. ctxErr, when the caller's context ended,
+// is wrapped instead of the transport error so errors.Is(err, context.Canceled) holds.
+func newError(rpc, queryID string, class strategy.Class, err, ctxErr error) *Error {
+	st := status.Convert(err)
+	e := &Error{RPC: rpc, QueryID: queryID, Code: st.Code(), Class: class, Message: st.Message(), Err: err}
+	switch class {
+	case strategy.Canceled:
+		if ctxErr != nil {
+			e.Err = ctxErr
+		}
+		e.Code = status.FromContextError(e.Err).Code()
+		e.Message = ""
+	case strategy.Suspended:
+		e.Err, e.Retryable = ErrClusterSuspended, true
+	case strategy.Unauthenticated:
+		e.Err = ErrInvalidCredentials
+	case strategy.WrongStrategy, strategy.AccessDenied:
+		e.Retryable = true
+	}
+	return e
+}

@@ -1,0 +1,253 @@
+package connector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/e6data/gorm-e6data/internal/codec"
+	"github.com/e6data/gorm-e6data/internal/e6pb"
+	"github.com/e6data/gorm-e6data/strategy"
+)
+
+// query is one run of one statement through e6data's lifecycle (wire-protocol.md §4): prepare,
+// execute, result metadata, result batches until the end marker, and clearOrCancelQuery always.
+type query struct {
+	cn       *Conn
+	ctx      context.Context // the caller's: when it ends, the query is cancelled on the server
+	sql      string
+	catalog  string
+	schema   string
+	colour   string // the colour every call of the query carries
+	id       string // set by prepare
+	engineIP string // set by prepare
+	attempt  int
+	md       codec.Metadata
+	info     *QueryInfo
+
+	cancelOnce sync.Once
+	clearOnce  sync.Once
+}
+
+// startQuery prepares, executes and reads the metadata of sqlText, and with fetchFirst also the
+// first batch, so that everything that can fail before a row reaches the caller fails here,
+// where the whole query can be re-run. A query is re-run from prepare (a new query id) when a
+// suspended cluster was resumed under it; attempts are bounded by Config.RetryAttempts, with
+// exponential backoff and jitter between them.
+func (cn *Conn) startQuery(ctx context.Context, sqlText string, fetchFirst bool) (*query, *codec.Chunk, error) {
+	for attempt := 1; ; attempt++ {
+		q := cn.newQuery(ctx, sqlText, attempt)
+		first, err := q.start(fetchFirst)
+		if err == nil {
+			return q, first, nil
+		}
+		q.abandon()
+		if !rerunnable(err) || attempt >= cn.cfg.RetryAttempts || ctx.Err() != nil {
+			return nil, nil, err
+		}
+		cn.c.log.LogAttrs(ctx, slog.LevelInfo, "e6data: re-running query", slog.String("query_id", q.id),
+			slog.Int("attempt", attempt+1), slog.String("reason", err.Error()))
+		if err := sleepBackoff(ctx, attempt); err != nil {
+			return nil, nil, err
+		}
+	}
+}
+
+func (cn *Conn) newQuery(ctx context.Context, sqlText string, attempt int) *query {
+	o := optionsFrom(ctx)
+	q := &query{cn: cn, ctx: ctx, sql: sqlText, catalog: cn.cfg.Catalog, schema: cn.cfg.Database, attempt: attempt, info: o.info}
+	if o.catalog != nil {
+		q.catalog = *o.catalog
+	}
+	if o.schema != nil {
+		q.schema = *o.schema
+	}
+	return q
+}
+
+// rerunnable reports whether a failure before the first row allows running the query again.
+func rerunnable(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Class == strategy.Suspended && e.Retryable
+}
+
+// sleepBackoff waits before attempt+1: exponential from 50 ms, capped at 2 s, full jitter.
+func sleepBackoff(ctx context.Context, attempt int) error {
+	d := 50 * time.Millisecond << min(attempt-1, 6)
+	d = min(d, 2*time.Second)
+	d = time.Duration(rand.Int64N(int64(d)) + 1)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (q *query) start(fetchFirst bool) (*codec.Chunk, error) {
+	if err := q.prepare(); err != nil {
+		return nil, err
+	}
+	if q.info != nil {
+		q.info.set(q)
+	}
+	if err := q.rpc("executeStatement", func(ctx context.Context, sid string) error {
+		var err error
+		if q.catalog != "" {
+			_, err = q.cn.c.qe.ExecuteStatementV2(ctx, &e6pb.ExecuteStatementV2Request{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id})
+		} else {
+			_, err = q.cn.c.qe.ExecuteStatement(ctx, &e6pb.ExecuteStatementRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id})
+		}
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if err := q.metadata(); err != nil {
+		return nil, err
+	}
+	if !fetchFirst {
+		return nil, nil
+	}
+	return q.fetch(q.ctx)
+}
+
+// prepare sends prepareStatementV2 when a catalog is set, else prepareStatement, bounded by
+// Config.PrepareTimeout.
+func (q *query) prepare() error {
+	ctx, cancel := context.WithTimeout(q.ctx, q.cn.cfg.PrepareTimeout)
+	defer cancel()
+	rpc := "prepareStatement"
+	if q.catalog != "" {
+		rpc = "prepareStatementV2"
+	}
+	return q.cn.invoke(ctx, rpc, q, false, func(ctx context.Context, sid string) error {
+		var resp *e6pb.PrepareStatementResponse
+		var err error
+		if q.catalog != "" {
+			resp, err = q.cn.c.qe.PrepareStatementV2(ctx, &e6pb.PrepareStatementV2Request{
+				SessionId: sid, Schema: q.schema, Catalog: q.catalog, QueryString: q.sql})
+		} else {
+			resp, err = q.cn.c.qe.PrepareStatement(ctx, &e6pb.PrepareStatementRequest{
+				SessionId: sid, Schema: q.schema, QueryString: q.sql})
+		}
+		if err != nil {
+			return err
+		}
+		q.id, q.engineIP = resp.GetQueryId(), resp.GetEngineIP()
+		return nil
+	})
+}
+
+func (q *query) metadata() error {
+	var raw []byte
+	if err := q.rpc("getResultMetadata", func(ctx context.Context, sid string) error {
+		resp, err := q.cn.c.qe.GetResultMetadata(ctx, &e6pb.GetResultMetadataRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id})
+		raw = resp.GetResultMetaData()
+		return err
+	}); err != nil {
+		return err
+	}
+	md, err := codec.DecodeMetadata(raw)
+	if err != nil {
+		return fmt.Errorf("e6data: query %s: result metadata from the server: %w", q.id, err)
+	}
+	q.md = md
+	return nil
+}
+
+// fetch returns the next batch, or nil at the end of the results.
+func (q *query) fetch(ctx context.Context) (*codec.Chunk, error) {
+	var raw []byte
+	if err := q.rpcCtx(ctx, "getNextResultBatch", func(ctx context.Context, sid string) error {
+		resp, err := q.cn.c.qe.GetNextResultBatch(ctx, &e6pb.GetNextResultBatchRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id})
+		raw = resp.GetResultBatch()
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	ch, err := codec.DecodeChunk(raw)
+	if err != nil {
+		return nil, fmt.Errorf("e6data: query %s: result batch from the server: %w", q.id, err)
+	}
+	if ch.Size <= 0 {
+		return nil, nil
+	}
+	if len(ch.Vectors) < len(q.md.Fields) {
+		return nil, fmt.Errorf("e6data: query %s: result batch from the server has %d columns, the metadata %d: %w",
+			q.id, len(ch.Vectors), len(q.md.Fields), codec.ErrCorrupt)
+	}
+	return ch, nil
+}
+
+// rpc runs a call of the query on the caller's context.
+func (q *query) rpc(name string, fn func(ctx context.Context, sessionID string) error) error {
+	return q.rpcCtx(q.ctx, name, fn)
+}
+
+// rpcCtx runs a call of the query. When the caller's context ends during the call, the query is
+// cancelled on the server (on a detached context) and the error wraps the context's error.
+func (q *query) rpcCtx(ctx context.Context, name string, fn func(ctx context.Context, sessionID string) error) error {
+	err := q.cn.invoke(ctx, name, q, false, fn)
+	if err != nil && q.ctx.Err() != nil {
+		q.cancelOnServer()
+	}
+	return err
+}
+
+// detached returns a context for the calls that must go out after the caller's context ended
+// (cancel, clear): it keeps ctx's values but not its cancellation, bounded by CancelTimeout.
+func (q *query) detached() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(q.ctx), q.cn.cfg.CancelTimeout)
+}
+
+// cancelOnServer sends cancelQuery once.
+func (q *query) cancelOnServer() {
+	if q.id == "" {
+		return
+	}
+	q.cancelOnce.Do(func() {
+		ctx, cancel := q.detached()
+		defer cancel()
+		err := q.cn.invoke(ctx, "cancelQuery", q, false, func(ctx context.Context, sid string) error {
+			_, err := q.cn.c.qe.CancelQuery(ctx, &e6pb.CancelQueryRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id})
+			return err
+		})
+		q.cn.c.log.LogAttrs(ctx, slog.LevelDebug, "e6data: cancelled query", slog.String("query_id", q.id), slog.Any("error", err))
+	})
+}
+
+// clearOnServer sends clearOrCancelQuery once; errors are logged, not returned: the query's
+// outcome is already decided, and the server forgets queries on its own.
+func (q *query) clearOnServer() {
+	if q.id == "" {
+		return
+	}
+	q.clearOnce.Do(func() {
+		ctx, cancel := q.detached()
+		defer cancel()
+		if q.info != nil {
+			q.info.collect(ctx, q)
+		}
+		err := q.cn.invoke(ctx, "clearOrCancelQuery", q, false, func(ctx context.Context, sid string) error {
+			_, err := q.cn.c.qe.ClearOrCancelQuery(ctx, &e6pb.ClearOrCancelQueryRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id})
+			return err
+		})
+		if err != nil {
+			q.cn.c.log.LogAttrs(ctx, slog.LevelWarn, "e6data: clearing query failed", slog.String("query_id", q.id), slog.Any("error", err))
+		}
+	})
+}
+
+// abandon ends a query that failed before reaching the caller.
+func (q *query) abandon() {
+	if q.ctx.Err() != nil {
+		q.cancelOnServer()
+	}
+	q.clearOnServer()
+}

@@ -1,0 +1,84 @@
+package connector
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/e6data/gorm-e6data/strategy"
+)
+
+// Every RPC of the driver goes through call (one attempt, with its headers, logged and
+// classified once) and, when it needs a session, through invoke (which renews an expired session
+// and resumes a suspended cluster). The strategy layer's interceptors sit below both on the gRPC
+// channel.
+
+// call makes one RPC attempt on colour for query q (nil for calls that are not about a query)
+// and returns a failure as *Error.
+func (cn *Conn) call(ctx context.Context, rpc string, q *query, colour string, fn func(context.Context) error) error {
+	c := strategy.Call{Strategy: colour}
+	qid := ""
+	if q != nil {
+		c.PlannerIP, qid = q.engineIP, q.id
+	}
+	start := time.Now()
+	err := fn(strategy.WithCall(ctx, c))
+	log := cn.c.log
+	if err == nil {
+		if log.Enabled(ctx, slog.LevelDebug) {
+			log.LogAttrs(ctx, slog.LevelDebug, "e6data: rpc", slog.String("rpc", rpc), slog.String("query_id", qid),
+				slog.Duration("duration", time.Since(start)))
+		}
+		return nil
+	}
+	settleDeadline(ctx, err)
+	class := strategy.Classify(ctx, err)
+	e := newError(rpc, qid, class, err, ctx.Err())
+	log.LogAttrs(ctx, slog.LevelDebug, "e6data: rpc failed", slog.String("rpc", rpc), slog.String("query_id", qid),
+		slog.Duration("duration", time.Since(start)), slog.String("class", class.String()), slog.String("code", e.Code.String()))
+	return e
+}
+
+// invoke runs an RPC that needs a session, on the colour of q (or the connection's colour for
+// calls outside a query). An expired session ("Access denied") is renewed once and the call
+// retried. A suspended cluster is resumed when auto-resume is on; the call is then retried if
+// retrySuspended, else the Suspended error is returned for the caller to start over (a query's
+// state does not survive a suspension).
+func (cn *Conn) invoke(ctx context.Context, rpc string, q *query, retrySuspended bool, fn func(ctx context.Context, sessionID string) error) error {
+	colour := ""
+	if q != nil {
+		colour = q.colour
+	}
+	renewed, resumed := false, false
+	for {
+		sid, err := cn.session(ctx, colour)
+		if err == nil {
+			err = cn.call(ctx, rpc, q, colour, func(ctx context.Context) error { return fn(ctx, sid) })
+		}
+		if err == nil {
+			return nil
+		}
+		var e *Error
+		if !errors.As(err, &e) {
+			return err
+		}
+		switch {
+		case e.Class == strategy.AccessDenied && !renewed:
+			renewed = true
+			cn.dropSession(colour, sid)
+			cn.c.log.LogAttrs(ctx, slog.LevelInfo, "e6data: session expired; authenticating again",
+				slog.String("rpc", rpc), slog.String("query_id", e.QueryID))
+			continue
+		case e.Class == strategy.Suspended && cn.cfg.AutoResume && !resumed:
+			if rerr := cn.c.resume(ctx, cn); rerr != nil {
+				return rerr
+			}
+			resumed = true
+			if retrySuspended || e.RPC == "authenticate" {
+				continue
+			}
+		}
+		return err
+	}
+}

@@ -1,0 +1,171 @@
+package mock
+
+import (
+	"context"
+	"encoding/binary"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/encoding/protowire"
+)
+
+type recordKey struct{}
+
+// ServeHTTP is the cluster's front proxy: it counts and logs every call, holds calls while the
+// cluster is frozen, answers HTTP 503 for QueryEngineService calls while suspended and the
+// wrong-strategy answer for a colour that is not serving — both at the HTTP/2 layer, before gRPC
+// sees the call, as the real proxy does — and hands everything else to the gRPC server.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &CallRecord{
+		Time:        time.Now(),
+		Method:      rpcName(r.URL.Path),
+		Strategy:    strings.ToLower(r.Header.Get("strategy")),
+		ClusterName: r.Header.Get("cluster-name"),
+		PlannerIP:   r.Header.Get("plannerip"),
+	}
+	s.calls.add(rec)
+	if !s.waitUnfrozen(r.Context()) {
+		s.calls.update(rec, func(r *CallRecord) { r.Outcome = "Canceled" })
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/QueryEngineService/") && s.suspended() {
+		s.reject(w, r, rec, OutcomeSuspended, http.StatusServiceUnavailable, "cluster is suspended")
+		return
+	}
+	if !s.cluster.accepts(rec.Strategy) {
+		s.rejectWrongStrategy(w, r, rec)
+		return
+	}
+	s.grpc.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), recordKey{}, rec)))
+}
+
+// reject answers a plain HTTP status with a text body and no gRPC framing.
+func (s *Server) reject(w http.ResponseWriter, r *http.Request, rec *CallRecord, outcome string, code int, text string) {
+	qid := peekQueryID(r)
+	s.calls.update(rec, func(r *CallRecord) { r.Outcome, r.QueryID = outcome, qid })
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(code)
+	_, _ = io.WriteString(w, text)
+}
+
+func (s *Server) rejectWrongStrategy(w http.ResponseWriter, r *http.Request, rec *CallRecord) {
+	live := s.ActiveStrategy()
+	switch s.opts.WrongStrategy {
+	case GRPCStatus456:
+		s.rejectGRPC(w, r, rec, "456", "wrong strategy: expected "+live+", got "+rec.Strategy)
+	case UnknownCCore:
+		s.rejectGRPC(w, r, rec, "2", "Received http2 header with status: 456")
+	case InvalidArgument456:
+		s.rejectGRPC(w, r, rec, "3", "Wrong strategy. Status: 456. Expected: "+live+", Got: "+rec.Strategy)
+	default:
+		s.reject(w, r, rec, OutcomeWrongStrategy, 456, "wrong strategy: expected "+live+"\n")
+	}
+}
+
+// rejectGRPC answers a gRPC trailers-only response with the given grpc-status and message.
+func (s *Server) rejectGRPC(w http.ResponseWriter, r *http.Request, rec *CallRecord, code, msg string) {
+	qid := peekQueryID(r)
+	s.calls.update(rec, func(r *CallRecord) { r.Outcome, r.QueryID = OutcomeWrongStrategy, qid })
+	w.Header().Set("Content-Type", "application/grpc")
+	w.Header().Set("Grpc-Status", code)
+	w.Header().Set("Grpc-Message", encodeGRPCMessage(msg))
+	w.WriteHeader(http.StatusOK)
+}
+
+// encodeGRPCMessage percent-encodes a grpc-message value as the gRPC spec requires.
+func encodeGRPCMessage(msg string) string {
+	var b strings.Builder
+	for i := 0; i < len(msg); i++ {
+		c := msg[i]
+		if c >= ' ' && c <= '~' && c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteString("%")
+		b.WriteString(strings.ToUpper(string("0123456789abcdef"[c>>4]) + string("0123456789abcdef"[c&15])))
+	}
+	return b.String()
+}
+
+// queryScoped lists the RPCs whose request carries the query id in field 3.
+var queryScoped = map[string]bool{
+	"executeStatement": true, "executeStatementV2": true, "getResultMetadata": true,
+	"getNextResultBatch": true, "status": true, "clear": true, "cancelQuery": true,
+	"clearOrCancelQuery": true, "explain": true, "explainAnalyze": true, "getDynamicParams": true,
+}
+
+// peekQueryID reads the query id from a rejected call's request, for the call log. The call is
+// answered without gRPC, so reading its (small, unary) body costs nothing else.
+func peekQueryID(r *http.Request) string {
+	if !queryScoped[rpcName(r.URL.Path)] {
+		return ""
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil || len(body) < 5 || body[0] != 0 {
+		return ""
+	}
+	msg := body[5:]
+	if n := binary.BigEndian.Uint32(body[1:5]); int(n) < len(msg) {
+		msg = msg[:n]
+	}
+	for len(msg) > 0 {
+		num, typ, n := protowire.ConsumeTag(msg)
+		if n < 0 {
+			return ""
+		}
+		msg = msg[n:]
+		if num == 3 && typ == protowire.BytesType {
+			v, n := protowire.ConsumeBytes(msg)
+			if n < 0 {
+				return ""
+			}
+			return string(v)
+		}
+		n = protowire.ConsumeFieldValue(num, typ, msg)
+		if n < 0 {
+			return ""
+		}
+		msg = msg[n:]
+	}
+	return ""
+}
+
+// Freeze makes every call hang (as a stuck cluster does) until Unfreeze; a hung call still ends
+// when its client gives up.
+func (s *Server) Freeze() {
+	s.cluster.mu.Lock()
+	defer s.cluster.mu.Unlock()
+	if s.cluster.frozen == nil {
+		s.cluster.frozen = make(chan struct{})
+	}
+}
+
+// Unfreeze releases the calls held by Freeze.
+func (s *Server) Unfreeze() {
+	s.cluster.mu.Lock()
+	defer s.cluster.mu.Unlock()
+	if s.cluster.frozen != nil {
+		close(s.cluster.frozen)
+		s.cluster.frozen = nil
+	}
+}
+
+// waitUnfrozen waits while the cluster is frozen; false means the call's context ended first.
+func (s *Server) waitUnfrozen(ctx context.Context) bool {
+	s.cluster.mu.Lock()
+	ch := s.cluster.frozen
+	s.cluster.mu.Unlock()
+	if ch == nil {
+		return true
+	}
+	select {
+	case <-ch:
+		return true
+	case <-ctx.Done():
+		return false
+	case <-s.done:
+		return false
+	}
+}

@@ -1,0 +1,242 @@
+package strategy
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/otel/metric"
+)
+
+// The two colours of a blue/green e6data cluster.
+const (
+	Blue  = "blue"
+	Green = "green"
+)
+
+// Defaults of Options.
+const (
+	DefaultTTL              = 5 * time.Minute
+	DefaultMaxPinAge        = time.Hour
+	DefaultDetectTimeout    = 30 * time.Second
+	DefaultRollbackFailures = 3
+	DefaultRollbackWindow   = time.Minute
+)
+
+// Key names one cluster: its endpoint (host:port) and its cluster name. The cluster name is
+// compared lower-cased, as the cluster-name header is sent.
+type Key struct{ Endpoint, ClusterName string }
+
+func (k Key) norm() Key { return Key{Endpoint: k.Endpoint, ClusterName: strings.ToLower(k.ClusterName)} }
+
+// Options configures a State. The zero value is usable: every field has a default.
+type Options struct {
+	// TTL is how long a detected colour is trusted before the next Colour re-validates it.
+	// Expiry never drops pins. Default 5 minutes.
+	TTL time.Duration
+	// Selector is the order in which detection tries the colours when none is cached. Default
+	// [blue, green]. A single colour forces it: detection tries only that colour, so a 456 on it
+	// fails detection instead of falling back. Hints from the server still apply (the proxy is
+	// the source of truth). Values other than blue/green are ignored.
+	Selector []string
+	// OnEvent observes every event. It is called synchronously, never with a lock held, so it
+	// may call back into the State; it should be quick.
+	OnEvent func(Event)
+	// Store shares detections (e.g. between processes). Default: a private in-memory store.
+	Store Store
+	// Logger receives the INFO timeline of each switch and WARNs. Default slog.Default().
+	Logger *slog.Logger
+	// MeterProvider exports the e6data.* metrics. nil: no metrics.
+	MeterProvider metric.MeterProvider
+	// MaxPinAge is the age past which a pin is reported (event PinTooOld, a WARN log, Health).
+	// Pins are never dropped. Default 1 hour.
+	MaxPinAge time.Duration
+	// Probe authenticates on a colour. It is used only by automated rollback, to check that
+	// the previous colour still answers. nil disables automated rollback.
+	Probe func(ctx context.Context, colour string) error
+	// RollbackFailures is how many consecutive non-456 failures of the new colour, within
+	// RollbackWindow, trigger the rollback check. Default 3.
+	RollbackFailures int
+	// RollbackWindow bounds the failure streak, and is how long hints back to a colour we
+	// rolled back from are ignored afterwards. Default 1 minute.
+	RollbackWindow time.Duration
+	// DetectTimeout bounds one detection (all its probes). Default 30 seconds.
+	DetectTimeout time.Duration
+	// Now replaces time.Now (tests).
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.TTL <= 0 {
+		o.TTL = DefaultTTL
+	}
+	o.Selector = normSelector(o.Selector)
+	if o.Store == nil {
+		o.Store = NewMemoryStore()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.MaxPinAge <= 0 {
+		o.MaxPinAge = DefaultMaxPinAge
+	}
+	if o.RollbackFailures <= 0 {
+		o.RollbackFailures = DefaultRollbackFailures
+	}
+	if o.RollbackWindow <= 0 {
+		o.RollbackWindow = DefaultRollbackWindow
+	}
+	if o.DetectTimeout <= 0 {
+		o.DetectTimeout = DefaultDetectTimeout
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// normSelector keeps blue/green (lower-cased, first occurrence) in order; empty means default.
+func normSelector(in []string) []string {
+	out := make([]string, 0, 2)
+	for _, c := range in {
+		c = normColour(c)
+		if c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, Blue, Green)
+	}
+	return out
+}
+
+// normColour returns blue or green for any casing of them, else "".
+func normColour(c string) string {
+	switch {
+	case c == Blue || c == Green:
+		return c
+	case strings.EqualFold(c, Blue):
+		return Blue
+	case strings.EqualFold(c, Green):
+		return Green
+	}
+	return ""
+}
+
+// other returns the colour that is not c.
+func other(c string) string {
+	if c == Blue {
+		return Green
+	}
+	return Blue
+}
+
+// State is the blue/green state of one cluster: the active colour, a pending one, the
+// generation, the pins of running queries and the last validation. It is safe for concurrent
+// use. Get the process-wide one with Shared.
+type State struct {
+	key  Key
+	opts Options
+	log  *slog.Logger
+	met  meters
+
+	// view is an immutable snapshot of (colour for new work, generation) read without the lock
+	// by the interceptor's steady path; it is replaced under mu whenever either changes.
+	view atomic.Pointer[view]
+	md   mdCache
+
+	mu          sync.Mutex
+	active      string // colour of new work; "" when unknown (never detected, or invalidated)
+	pending     string // hinted colour not yet used by any query (promoted by Acquire)
+	gen         uint64
+	validatedAt time.Time
+	lastError   string
+	switches    int
+	flight      *flight
+
+	// Pins.
+	pins map[string]int
+	live map[*Pin]struct{}
+
+	// Switch timeline: hintAt is when the current pending hint was first seen; draining is the
+	// colour whose pins we wait for, since drainStart (the switch's first hint).
+	hintAt     time.Time
+	draining   string
+	drainStart time.Time
+
+	// Store distrust: a record naming badColour validated before badAt is stale (we saw a 456).
+	badColour string
+	badAt     time.Time
+
+	rb rollbackState
+}
+
+// view is what the interceptor needs without a lock.
+type view struct {
+	colour string
+	gen    uint64
+}
+
+// New returns a private State for key. Most callers want Shared.
+func New(key Key, opts Options) *State {
+	key = key.norm()
+	opts = opts.withDefaults()
+	s := &State{
+		key:  key,
+		opts: opts,
+		log:  opts.Logger.With(slog.String("cluster", key.ClusterName), slog.String("endpoint", key.Endpoint)),
+		pins: make(map[string]int, 2),
+		live: make(map[*Pin]struct{}),
+	}
+	s.met = newMeters(opts.MeterProvider, key)
+	s.md.init(key.ClusterName)
+	s.view.Store(&view{})
+	return s
+}
+
+// Key returns the cluster this State is about (cluster name lower-cased).
+func (s *State) Key() Key { return s.key }
+
+// Generation returns the current generation. It grows on every change of the colour for new
+// work (hint, promotion, rollback, detection, invalidation).
+func (s *State) Generation() uint64 { return s.view.Load().gen }
+
+// Active returns the colour for new work ("" when unknown), without detection.
+func (s *State) Active() string { return s.view.Load().colour }
+
+func (s *State) now() time.Time { return s.opts.Now() }
+
+// effective is the colour new work goes to: the pending one if any. Call with mu held.
+func (s *State) effective() string {
+	if s.pending != "" {
+		return s.pending
+	}
+	return s.active
+}
+
+// publish refreshes the lock-free view. Call with mu held after any change.
+func (s *State) publish() {
+	s.view.Store(&view{colour: s.effective(), gen: s.gen})
+}
+
+// saveRecord writes the current colour to the store. Call without mu: stores do I/O. Errors
+// are logged, never returned: the store is a hint.
+func (s *State) saveRecord(rec Record) {
+	if rec.Colour == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.opts.Store.Save(ctx, s.key, rec); err != nil {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "e6data: strategy store save failed", slog.String("error", err.Error()))
+	}
+}
+
+// record returns the current store record. Call with mu held.
+func (s *State) record() Record {
+	return Record{Colour: s.effective(), ValidatedAt: s.validatedAt, Generation: s.gen}
+}
