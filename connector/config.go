@@ -28,6 +28,7 @@ const (
 	defaultCancelTimeout      = 5 * time.Second
 	defaultRetryAttempts      = 5 // Python makes at most 5 attempts after "Access denied"
 	defaultPrefetch           = 2
+	defaultReplayLimit        = 1_000_000
 	defaultStrategyTTL        = 5 * time.Minute
 	defaultKeepaliveTime      = 30 * time.Second // Python pings every 30 s
 	defaultKeepaliveTimeout   = 10 * time.Second
@@ -100,6 +101,11 @@ type Config struct {
 	// Prefetch is how many result batches are fetched ahead of the reader (DSN key prefetch,
 	// integer ≥ 1). Memory grows with it: about Prefetch+2 batches per open result. Default 2.
 	Prefetch int
+	// ReplayLimit is the most rows a query may have handed out and still be resumed by replay
+	// when a blue/green switch cuts it mid-stream (DSN key replay-limit, integer ≥ 1): the
+	// re-run reads that many rows again to verify them before continuing. Past it the query
+	// fails with ErrQueryInterrupted. Default 1,000,000.
+	ReplayLimit int
 	// StrategyTTL is the age after which the cached blue/green colour is re-validated (DSN key
 	// strategy-ttl, duration ≥ 0; 0 re-validates at every use). Default 5m.
 	StrategyTTL time.Duration
@@ -150,6 +156,7 @@ func NewConfig() *Config {
 		CancelTimeout:      defaultCancelTimeout,
 		RetryAttempts:      defaultRetryAttempts,
 		Prefetch:           defaultPrefetch,
+		ReplayLimit:        defaultReplayLimit,
 		StrategyTTL:        defaultStrategyTTL,
 		KeepaliveTime:      defaultKeepaliveTime,
 		KeepaliveTimeout:   defaultKeepaliveTimeout,

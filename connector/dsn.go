@@ -421,6 +421,7 @@ var dsnKeys = []dsnKey{
 	durationKey("cancel-timeout", func(c *Config) *time.Duration { return &c.CancelTimeout }, 1),
 	intKey("retry-attempts", func(c *Config) *int { return &c.RetryAttempts }),
 	intKey("prefetch", func(c *Config) *int { return &c.Prefetch }),
+	intKey("replay-limit", func(c *Config) *int { return &c.ReplayLimit }),
 	{
 		name: "strategy",
 		set: func(c *Config, v string) string {

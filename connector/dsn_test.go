@@ -85,6 +85,7 @@ func TestParseDSNKeys(t *testing.T) {
 		{"cancel-timeout", "2s", func(c *Config) { c.CancelTimeout = 2 * time.Second }, []string{"2", "0s"}},
 		{"retry-attempts", "1", func(c *Config) { c.RetryAttempts = 1 }, []string{"0", "-1", "many", "1.5"}},
 		{"prefetch", "8", func(c *Config) { c.Prefetch = 8 }, []string{"0", "-2", "x"}},
+		{"replay-limit", "1000", func(c *Config) { c.ReplayLimit = 1000 }, []string{"0", "-2", "x"}},
 		{"strategy", "blue", func(c *Config) { c.Strategy = "blue" }, []string{"red", "blue,green"}},
 		{"strategy", "GREEN", func(c *Config) { c.Strategy = "green" }, nil},
 		{"strategy", "", func(c *Config) {}, nil},

@@ -23,6 +23,9 @@ var (
 	ErrNoLastInsertID = errors.New("e6data: LastInsertId is not supported; e6data does not generate keys")
 	// ErrResumeFailed means the cluster reported "failed" while resuming.
 	ErrResumeFailed = errors.New("e6data: the cluster failed to resume")
+	// ErrQueryInterrupted means a blue/green deployment switch cut a query after rows had
+	// reached the caller, and the driver could not resume it (see InterruptedError).
+	ErrQueryInterrupted = errors.New("e6data: query interrupted by a deployment switch")
 	// ErrConnectorClosed is returned for calls on a closed Connector.
 	ErrConnectorClosed = errors.New("e6data: connector is closed")
 )
@@ -92,3 +95,27 @@ func newError(rpc, queryID string, class strategy.Class, err, ctxErr error) *Err
 	}
 	return e
 }
+
+// InterruptedError is returned by Rows.Next when a deployment switch cut a query after some of
+// its rows reached the caller and resuming it by replay failed: the re-run returned other rows
+// (the result is not deterministic), fewer rows, or more rows would have had to be read again
+// than Config.ReplayLimit allows. The rows already returned are correct; the rest is not
+// available. errors.Is(err, ErrQueryInterrupted) holds. Run the query again.
+type InterruptedError struct {
+	QueryID   string // the query that was cut
+	Delivered int64  // rows the caller had received
+	Reason    string // why it could not be resumed
+	Cause     error  // the error that cut it
+}
+
+// Error says what happened and what to do.
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("e6data: query %s was interrupted by a deployment switch after %d rows and could not be resumed: %s; run it again",
+		e.QueryID, e.Delivered, e.Reason)
+}
+
+// Is matches ErrQueryInterrupted.
+func (e *InterruptedError) Is(target error) bool { return target == ErrQueryInterrupted }
+
+// Unwrap returns the error that cut the query.
+func (e *InterruptedError) Unwrap() error { return e.Cause }

@@ -3,6 +3,7 @@ package connector
 import (
 	"context"
 	"database/sql/driver"
+	"hash/maphash"
 	"io"
 	"sync"
 
@@ -12,25 +13,36 @@ import (
 // rows streams a query's results batch by batch. A goroutine fetches and decodes up to
 // Config.Prefetch batches ahead of the reader, so memory stays at about (prefetch + 2) batches
 // whatever the size of the result, and decoding overlaps the caller's work.
+//
+// When a blue/green switch cuts the query after rows were handed out, rows resumes it by replay:
+// it runs the query again, reads the rows already handed out again and checks them against a
+// running checksum, then continues from the next row. If they differ, or too many rows would have
+// to be read again, it fails with ErrQueryInterrupted. Never a row twice, never a row skipped.
 type rows struct {
 	q       *query
 	cur     *codec.Chunk
-	row     int
+	curHash []uint64 // row hashes of cur
+	row     int      // next row of cur
 	batches chan fetched
-	stop    context.CancelFunc // ends the prefetcher
+	stop    context.CancelFunc // ends the prefetcher of q
 	err     error              // the error that ended the stream; io.EOF at the end
 	closeMu sync.Mutex
 	closed  bool
 	scales  []int32 // DECIMAL128 scale per column, from the first batch; -1 when unknown
+
+	seed      maphash.Seed
+	delivered int64  // rows handed to the caller
+	sum       uint64 // running checksum of those rows
 }
 
 type fetched struct {
-	chunk *codec.Chunk // nil with a nil err: the end of results
-	err   error
+	chunk  *codec.Chunk // nil with a nil err: the end of results
+	hashes []uint64
+	err    error
 }
 
 func newRows(q *query, first *codec.Chunk) *rows {
-	r := &rows{q: q, cur: first}
+	r := &rows{seed: maphash.MakeSeed()}
 	r.scales = make([]int32, len(q.md.Fields))
 	for i := range r.scales {
 		r.scales[i] = -1
@@ -38,24 +50,38 @@ func newRows(q *query, first *codec.Chunk) *rows {
 			r.scales[i] = first.Vectors[i].Scale
 		}
 	}
-	if first == nil {
-		r.err = io.EOF
-		return r
-	}
-	ctx, stop := context.WithCancel(q.ctx)
-	r.stop = stop
-	r.batches = make(chan fetched, q.cn.cfg.Prefetch)
-	go r.prefetch(ctx)
+	r.follow(q, first, 0)
 	return r
 }
 
-// prefetch fetches batches until the end, an error, or Close.
-func (r *rows) prefetch(ctx context.Context) {
-	defer close(r.batches)
+// follow makes q the query being read, with first as its current batch (row the next row of
+// it), and starts prefetching the batches after it.
+func (r *rows) follow(q *query, first *codec.Chunk, row int) {
+	r.q, r.cur, r.row = q, first, row
+	if first == nil {
+		r.err = io.EOF
+		q.clearOnServer() // nothing left to fetch
+		return
+	}
+	r.curHash = rowHashes(first, len(q.md.Fields), r.seed)
+	ctx, stop := context.WithCancel(q.ctx)
+	r.stop = stop
+	r.batches = make(chan fetched, q.cn.cfg.Prefetch)
+	go r.prefetch(ctx, q, r.batches)
+}
+
+// prefetch fetches batches of q into out until the end, an error, or its context ends.
+func (r *rows) prefetch(ctx context.Context, q *query, out chan<- fetched) {
+	defer close(out)
+	ncols := len(q.md.Fields)
 	for {
-		ch, err := r.q.fetch(ctx)
+		ch, err := q.fetch(ctx)
+		f := fetched{chunk: ch, err: err}
+		if ch != nil {
+			f.hashes = rowHashes(ch, ncols, r.seed)
+		}
 		select {
-		case r.batches <- fetched{chunk: ch, err: err}:
+		case out <- f:
 		case <-ctx.Done():
 			return
 		}
@@ -63,6 +89,17 @@ func (r *rows) prefetch(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// stopPrefetch ends the prefetcher and waits for it.
+func (r *rows) stopPrefetch() {
+	if r.stop == nil {
+		return
+	}
+	r.stop()
+	for range r.batches {
+	}
+	r.stop, r.batches = nil, nil
 }
 
 // Columns returns the column names in result order.
@@ -90,16 +127,23 @@ func (r *rows) Next(dest []driver.Value) error {
 			if r.err == nil {
 				r.err = io.EOF // after Close
 			}
+		case f.err != nil && rerunnable(f.err):
+			if err := r.replay(f.err); err != nil {
+				r.err = err
+			}
 		case f.err != nil:
 			r.err = f.err
 		case f.chunk == nil:
 			r.err = io.EOF
+		default:
+			r.cur, r.curHash, r.row = f.chunk, f.hashes, 0
 		}
-		r.cur, r.row = f.chunk, 0
 	}
 	for i := range dest {
 		dest[i] = r.cur.Vectors[i].Value(r.row)
 	}
+	r.sum = mix(r.sum ^ r.curHash[r.row])
+	r.delivered++
 	r.row++
 	return nil
 }
@@ -112,12 +156,8 @@ func (r *rows) Close() error {
 		return nil
 	}
 	r.closed = true
-	if r.stop != nil {
-		r.stop()
-		for range r.batches { // wait for the prefetcher to end
-		}
-	}
-	r.cur = nil
+	r.stopPrefetch()
+	r.cur, r.curHash = nil, nil
 	r.q.clearOnServer()
 	return nil
 }

@@ -31,7 +31,9 @@ const (
 // compared lower-cased, as the cluster-name header is sent.
 type Key struct{ Endpoint, ClusterName string }
 
-func (k Key) norm() Key { return Key{Endpoint: k.Endpoint, ClusterName: strings.ToLower(k.ClusterName)} }
+func (k Key) norm() Key {
+	return Key{Endpoint: k.Endpoint, ClusterName: strings.ToLower(k.ClusterName)}
+}
 
 // Options configures a State. The zero value is usable: every field has a default.
 type Options struct {
@@ -166,6 +168,7 @@ type State struct {
 	// colour whose pins we wait for, since drainStart (the switch's first hint).
 	hintAt     time.Time
 	draining   string
+	drainTo    string
 	drainStart time.Time
 
 	// Store distrust: a record naming badColour validated before badAt is stale (we saw a 456).

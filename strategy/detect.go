@@ -1,0 +1,249 @@
+package strategy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrNoStrategy is matched (errors.Is) by a DetectError: no colour accepted the probe.
+var ErrNoStrategy = errors.New("strategy: no colour accepted")
+
+// Attempt is one probe of a detection.
+type Attempt struct {
+	Colour string
+	Err    error
+}
+
+// DetectError is returned by Colour when every colour tried answered 456. It names each
+// attempt; errors.Is(err, ErrNoStrategy) holds, and the attempts' errors are unwrapped too.
+type DetectError struct {
+	Key      Key
+	Attempts []Attempt
+}
+
+// Error names every colour tried and what it answered.
+func (e *DetectError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "strategy: cluster %q at %s: no colour accepted:", e.Key.ClusterName, e.Key.Endpoint)
+	for i, a := range e.Attempts {
+		if i > 0 {
+			b.WriteString(";")
+		}
+		fmt.Fprintf(&b, " %s: %v", a.Colour, a.Err)
+	}
+	return b.String()
+}
+
+// Is matches ErrNoStrategy.
+func (e *DetectError) Is(target error) bool { return target == ErrNoStrategy }
+
+// Unwrap returns the attempts' errors.
+func (e *DetectError) Unwrap() []error {
+	out := make([]error, 0, len(e.Attempts))
+	for _, a := range e.Attempts {
+		out = append(out, a.Err)
+	}
+	return out
+}
+
+// flight is one detection shared by every caller that needs it meanwhile.
+type flight struct {
+	done   chan struct{}
+	colour string
+	gen    uint64
+	err    error
+}
+
+// Colour returns the colour for new work and its generation, detecting it when it is unknown
+// or older than the TTL. probe authenticates on a colour (the caller's authenticate); a 456
+// from it (Classify == WrongStrategy) moves detection on to the next colour, any other error
+// ends detection with that error, and all colours answering 456 gives a *DetectError.
+//
+// Detection is single-flight per State: concurrent callers share one sequence of probes (the
+// first caller's probe), each returning early with its own ctx's error if ctx ends first. The
+// flight runs on a context detached from the first caller's cancellation (bounded by
+// Options.DetectTimeout), so one caller giving up does not fail the others.
+//
+// The cached colour is tried first, then Options.Selector. When nothing is cached, a fresh
+// record in the Store is adopted without probing.
+func (s *State) Colour(ctx context.Context, probe func(ctx context.Context, colour string) error) (string, uint64, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	s.mu.Lock()
+	if c := s.effective(); c != "" && s.now().Sub(s.validatedAt) < s.opts.TTL {
+		gen := s.gen
+		s.mu.Unlock()
+		return c, gen, nil
+	}
+	f := s.flight
+	if f == nil {
+		if probe == nil {
+			s.mu.Unlock()
+			return "", 0, errors.New("strategy: detection needs a probe")
+		}
+		f = &flight{done: make(chan struct{})}
+		s.flight = f
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.DetectTimeout)
+		go func() {
+			defer cancel()
+			s.detect(fctx, f, probe)
+		}()
+	}
+	s.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.colour, f.gen, f.err
+	case <-ctx.Done():
+		return "", 0, fmt.Errorf("strategy: waiting for detection: %w", ctx.Err())
+	}
+}
+
+// detect runs one flight and publishes its result to f's waiters.
+func (s *State) detect(ctx context.Context, f *flight, probe func(ctx context.Context, colour string) error) {
+	start := s.now()
+	colour, method, attempts, err := s.runProbes(ctx, probe)
+	var evs events
+	var rec Record
+	s.mu.Lock()
+	s.flight = nil
+	if err != nil {
+		s.lastError = err.Error()
+		f.err = err
+	} else {
+		s.adopt(&evs, colour, method, attempts, start)
+		f.colour, f.gen = s.effective(), s.gen
+		rec = s.record()
+	}
+	s.mu.Unlock()
+	// Save and report before waking the waiters: a caller that returns from Colour can rely on
+	// the store holding the detection and on OnEvent having seen it.
+	if method == "probe" {
+		s.saveRecord(rec)
+	}
+	s.met.detection(s.now().Sub(start), err == nil)
+	s.fire(evs)
+	close(f.done)
+}
+
+// runProbes finds the colour: the store first when nothing is cached, then the probes.
+func (s *State) runProbes(ctx context.Context, probe func(ctx context.Context, colour string) error) (colour, method string, n int, err error) {
+	s.mu.Lock()
+	cached := s.effective()
+	badColour, badAt := s.badColour, s.badAt
+	s.mu.Unlock()
+
+	if rec, ok := s.loadFresh(ctx, badColour, badAt); ok {
+		return rec.Colour, "store", 0, nil
+	}
+	order := make([]string, 0, 3)
+	if cached != "" {
+		order = append(order, cached)
+	}
+	for _, c := range s.opts.Selector {
+		if c != cached {
+			order = append(order, c)
+		}
+	}
+	de := &DetectError{Key: s.key}
+	for _, c := range order {
+		perr := probe(ctx, c)
+		n++
+		if perr == nil {
+			return c, "probe", n, nil
+		}
+		if Classify(ctx, perr) != WrongStrategy {
+			return "", "probe", n, fmt.Errorf("strategy: detection on %s: %w", c, perr)
+		}
+		de.Attempts = append(de.Attempts, Attempt{Colour: c, Err: perr})
+	}
+	return "", "probe", n, de
+}
+
+// loadFresh returns the store's record when it is younger than the TTL and not known stale.
+func (s *State) loadFresh(ctx context.Context, badColour string, badAt time.Time) (Record, bool) {
+	rec, ok, err := s.opts.Store.Load(ctx, s.key)
+	if err != nil {
+		s.log.WarnContext(ctx, "e6data: strategy store load failed", "error", err.Error())
+		return Record{}, false
+	}
+	now := s.now()
+	if !ok || normColour(rec.Colour) == "" {
+		return Record{}, false
+	}
+	rec.Colour = normColour(rec.Colour)
+	age := now.Sub(rec.ValidatedAt)
+	// A record validated before a 456 we saw for its colour is stale; one from the future
+	// (beyond a little clock slack) is not trusted either.
+	if age >= s.opts.TTL || age < -time.Second || (rec.Colour == badColour && !rec.ValidatedAt.After(badAt)) {
+		return Record{}, false
+	}
+	s.mu.Lock()
+	if rec.Generation > s.gen {
+		// Keep generations roughly aligned across processes; adopt bumps by one more.
+		s.gen = rec.Generation
+	}
+	s.validatedAt = rec.ValidatedAt
+	s.mu.Unlock()
+	return rec, true
+}
+
+// adopt makes colour the validated colour for new work. Call with mu held.
+func (s *State) adopt(evs *events, colour, method string, attempts int, start time.Time) {
+	from := s.active
+	if method != "store" {
+		s.validatedAt = s.now()
+	}
+	keepHint := s.pending != "" && s.pending != colour && s.hintAt.After(start)
+	if colour != s.active || (s.pending != "" && !keepHint) {
+		s.gen++
+	}
+	if !keepHint {
+		// A hint seen while the probes ran is newer than their answer: keep it pending.
+		s.pending, s.hintAt = "", time.Time{}
+	}
+	s.active = colour
+	s.ev(evs, Event{Kind: EventDetected, Colour: colour, Method: method, Attempt: attempts, Generation: s.gen})
+	if from != "" && from != colour {
+		// A detection moved us (the cached colour answered 456): that is a switch too, drained
+		// like one announced by a hint.
+		s.switches++
+		s.met.switched()
+		s.ev(evs, Event{Kind: EventSwitched, From: from, To: colour, Method: "detect", Generation: s.gen})
+		s.beginDrain(evs, from, colour, start)
+		s.rb.prev = "" // the colour we left answered 456: nothing to roll back to
+	}
+	s.publish()
+}
+
+// Invalidate records that colour answered 456. If it is the colour for new work, the State
+// forgets it (the next Colour re-detects; Acquire reports no colour until then); a pending
+// colour that answers 456 is dropped. Pins are kept. Stale 456s for any other colour are
+// ignored.
+func (s *State) Invalidate(colour string) {
+	c := normColour(colour)
+	if c == "" {
+		return
+	}
+	var evs events
+	s.mu.Lock()
+	switch c {
+	case s.pending:
+		s.pending, s.hintAt = "", time.Time{}
+	case s.active:
+		s.active, s.validatedAt = "", time.Time{}
+	default:
+		s.mu.Unlock()
+		return
+	}
+	s.badColour, s.badAt = c, s.now()
+	s.gen++
+	s.ev(&evs, Event{Kind: EventInvalidated, Colour: c, Generation: s.gen})
+	s.publish()
+	s.mu.Unlock()
+	s.met.invalidated()
+	s.fire(evs)
+}
