@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"github.com/e6data/gorm-e6data/strategy"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -144,6 +145,16 @@ type Config struct {
 	// TokenSource, when set, is asked for the token at each authentication, so a rotated token
 	// is picked up; Token may then be empty.
 	TokenSource func(ctx context.Context) (string, error)
+	// StrategyOptions tunes the blue/green state of the cluster (see package strategy): an
+	// event callback (OnEvent), the initial colour order (Selector), a Store shared between
+	// processes (strategy.NewFileStore), a MeterProvider for the e6data.* metrics, automated
+	// rollback (Probe is set by the driver). TTL and Selector come from the DSN's strategy-ttl
+	// and strategy when left zero. The state is shared by every connector to the same endpoint
+	// and cluster name in the process: the first connector's options are the ones in force.
+	StrategyOptions strategy.Options
+	// HealthProbeInterval, when positive, starts a background probe that re-validates the
+	// active colour at that interval (stopped by Close). Default 0: off.
+	HealthProbeInterval time.Duration
 }
 
 // NewConfig returns a Config with every default set and no user, token or host.
@@ -173,6 +184,7 @@ func (c *Config) Clone() *Config {
 		cp.TLSConfig = c.TLSConfig.Clone()
 	}
 	cp.DialOptions = slices.Clone(c.DialOptions)
+	cp.StrategyOptions.Selector = slices.Clone(c.StrategyOptions.Selector)
 	return &cp
 }
 

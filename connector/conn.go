@@ -3,6 +3,7 @@ package connector
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"sync"
 	"sync/atomic"
 
@@ -10,6 +11,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/e6data/gorm-e6data/internal/e6pb"
+	"github.com/e6data/gorm-e6data/strategy"
 )
 
 // Conn is one connection: a session (authenticated lazily and renewed when it expires) over the
@@ -108,6 +110,32 @@ func (cn *Conn) Ping(ctx context.Context) error {
 	if status.Code(err) == codes.Unimplemented {
 		_, err = cn.ExecContext(ctx, "SELECT 1", nil)
 	}
+	return err
+}
+
+// colour returns the colour for work outside a query: the cluster's cached colour, detected
+// (single flight per cluster) when unknown or older than the TTL.
+// A suspended cluster found while detecting is resumed first when auto-resume is on.
+func (cn *Conn) colour(ctx context.Context) (string, error) {
+	resumed := false
+	for {
+		colour, _, err := cn.c.state.Colour(ctx, cn.probe)
+		var e *Error
+		if err != nil && !resumed && cn.cfg.AutoResume && errors.As(err, &e) && e.Class == strategy.Suspended {
+			if rerr := cn.c.resume(ctx, cn); rerr != nil {
+				return "", rerr
+			}
+			resumed = true
+			continue
+		}
+		return colour, err
+	}
+}
+
+// probe authenticates on colour: how detection tries a colour (a 456 moves it to the next). The
+// session it opens is kept for the connection's calls on that colour.
+func (cn *Conn) probe(ctx context.Context, colour string) error {
+	_, err := cn.authenticate(ctx, colour)
 	return err
 }
 

@@ -69,6 +69,9 @@ type Connector struct {
 
 	resumeMu sync.Mutex // one resume at a time per connector (single flight)
 	resuming *resumeFlight
+
+	state     *strategy.State // blue/green state of the cluster, shared in the process
+	stopProbe func()
 }
 
 // NewConnector returns a Connector for cfg, for what a DSN cannot carry (TLS configuration,
@@ -91,12 +94,13 @@ func NewConnector(cfg Config) (driver.Connector, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	state := strategy.Shared(strategy.Key{Endpoint: c.Addr(), ClusterName: c.ClusterName}, strategyOptions(c, log))
 	opts := []grpc.DialOption{
 		grpc.WithTransportCredentials(creds),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(c.MaxRecvMsgSize), grpc.MaxCallSendMsgSize(c.MaxSendMsgSize)),
 		// e6data's clients ping every 30 s even with no call in flight; the proxy expects it.
 		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: c.KeepaliveTime, Timeout: c.KeepaliveTimeout, PermitWithoutStream: true}),
-		grpc.WithChainUnaryInterceptor(strategy.HeaderInterceptor(c.ClusterName)),
+		grpc.WithChainUnaryInterceptor(state.UnaryClientInterceptor()),
 	}
 	opts = append(opts, c.DialOptions...)
 	cc, err := grpc.NewClient(c.Addr(), opts...)
@@ -104,15 +108,43 @@ func NewConnector(cfg Config) (driver.Connector, error) {
 		return nil, fmt.Errorf("e6data: set up the gRPC channel to %s: %w", c.Addr(), err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	return &Connector{
-		ctx: ctx, stop: stop,
+	conn := &Connector{
+		ctx: ctx, stop: stop, state: state,
 		cfg: c,
 		cc:  cc,
 		qe:  e6pb.NewQueryEngineServiceClient(cc),
 		cs:  e6pb.NewClusterServiceClient(cc),
 		log: log.With("cluster", c.Addr()),
-	}, nil
+	}
+	if c.HealthProbeInterval > 0 {
+		prober := conn.newConn()
+		conn.stopProbe = state.StartProbe(ctx, c.HealthProbeInterval, prober.probe)
+	}
+	return conn, nil
 }
+
+// strategyOptions completes the user's strategy options with the DSN's settings.
+func strategyOptions(c *Config, log *slog.Logger) strategy.Options {
+	o := c.StrategyOptions
+	if o.TTL == 0 {
+		o.TTL = c.StrategyTTL
+	}
+	if len(o.Selector) == 0 && c.Strategy != "" {
+		o.Selector = []string{c.Strategy}
+	}
+	if o.Logger == nil {
+		o.Logger = log
+	}
+	return o
+}
+
+func (c *Connector) newConn() *Conn {
+	return &Conn{c: c, cfg: c.cfg, sessions: map[string]string{}}
+}
+
+// Health returns a snapshot of the cluster's blue/green state: active and pending colour, age of
+// the last validation, generation, in-flight pins and the oldest pin's age, last error.
+func (c *Connector) Health() strategy.Health { return c.state.Health() }
 
 // Connect returns a new connection. It authenticates lazily, on its first call that needs a
 // session.
@@ -123,7 +155,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return &Conn{c: c, cfg: c.cfg, sessions: map[string]string{}}, nil
+	return c.newConn(), nil
 }
 
 // Driver returns the e6data Driver.
@@ -138,6 +170,9 @@ func (c *Connector) Close() error {
 		return nil
 	}
 	c.stop()
+	if c.stopProbe != nil {
+		c.stopProbe()
+	}
 	if err := c.cc.Close(); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}

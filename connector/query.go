@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"google.golang.org/grpc/codes"
+
 	"github.com/e6data/gorm-e6data/internal/codec"
 	"github.com/e6data/gorm-e6data/internal/e6pb"
 	"github.com/e6data/gorm-e6data/strategy"
@@ -22,9 +24,10 @@ type query struct {
 	sql      string
 	catalog  string
 	schema   string
-	colour   string // the colour every call of the query carries
-	id       string // set by prepare
-	engineIP string // set by prepare
+	colour   string        // the colour every call of the query carries: its pin's
+	pin      *strategy.Pin // held from before prepare until the query ends in any way
+	id       string        // set by prepare
+	engineIP string        // set by prepare
 	attempt  int
 	md       codec.Metadata
 	info     *QueryInfo
@@ -41,7 +44,10 @@ type query struct {
 func (cn *Conn) startQuery(ctx context.Context, sqlText string, fetchFirst bool) (*query, *codec.Chunk, error) {
 	for attempt := 1; ; attempt++ {
 		q := cn.newQuery(ctx, sqlText, attempt)
-		first, err := q.start(fetchFirst)
+		first, err := cn.pin(q)
+		if err == nil {
+			first, err = q.start(fetchFirst)
+		}
 		if err == nil {
 			return q, first, nil
 		}
@@ -49,12 +55,29 @@ func (cn *Conn) startQuery(ctx context.Context, sqlText string, fetchFirst bool)
 		if !rerunnable(err) || attempt >= cn.cfg.RetryAttempts || ctx.Err() != nil {
 			return nil, nil, err
 		}
+		cn.c.state.CountRetry(q.id, attempt+1, err)
 		cn.c.log.LogAttrs(ctx, slog.LevelInfo, "e6data: re-running query", slog.String("query_id", q.id),
 			slog.Int("attempt", attempt+1), slog.String("reason", err.Error()))
 		if err := sleepBackoff(ctx, attempt); err != nil {
 			return nil, nil, err
 		}
 	}
+}
+
+// pin takes the snapshot of the cluster's colour that every call of q will carry, atomically
+// with the in-flight count, before prepare (detecting the colour first when it is unknown).
+func (cn *Conn) pin(q *query) (*codec.Chunk, error) {
+	for range 3 { // the colour may be invalidated between detection and the pin: detect again
+		if _, err := cn.colour(q.ctx); err != nil {
+			return nil, err
+		}
+		if pin, ok := cn.c.state.Acquire(); ok {
+			q.pin, q.colour = pin, pin.Colour()
+			return nil, nil
+		}
+	}
+	return nil, &Error{RPC: "authenticate", Code: codes.Unavailable, Class: strategy.WrongStrategy, Retryable: true,
+		Message: "the cluster's blue/green colour keeps changing; no colour could be pinned"}
 }
 
 func (cn *Conn) newQuery(ctx context.Context, sqlText string, attempt int) *query {
@@ -69,10 +92,14 @@ func (cn *Conn) newQuery(ctx context.Context, sqlText string, attempt int) *quer
 	return q
 }
 
-// rerunnable reports whether a failure before the first row allows running the query again.
+// rerunnable reports whether a failure allows running the query again: a call rejected for its
+// colour (HTTP 456: it did not execute) or a suspended cluster that was resumed.
 func rerunnable(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && e.Class == strategy.Suspended && e.Retryable
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Class == strategy.WrongStrategy || (e.Class == strategy.Suspended && e.Retryable)
 }
 
 // sleepBackoff waits before attempt+1: exponential from 50 ms, capped at 2 s, full jitter.
@@ -140,6 +167,7 @@ func (q *query) prepare() error {
 			return err
 		}
 		q.id, q.engineIP = resp.GetQueryId(), resp.GetEngineIP()
+		q.pin.SetQueryID(q.id)
 		return nil
 	})
 }
@@ -222,9 +250,11 @@ func (q *query) cancelOnServer() {
 	})
 }
 
-// clearOnServer sends clearOrCancelQuery once; errors are logged, not returned: the query's
-// outcome is already decided, and the server forgets queries on its own.
+// clearOnServer sends clearOrCancelQuery once and releases the query's pin; errors are logged,
+// not returned: the query's outcome is already decided, and the server forgets queries on its
+// own (a stack retired by a deployment has forgotten them already).
 func (q *query) clearOnServer() {
+	defer q.pin.Release()
 	if q.id == "" {
 		return
 	}
@@ -239,7 +269,11 @@ func (q *query) clearOnServer() {
 			return err
 		})
 		if err != nil {
-			q.cn.c.log.LogAttrs(ctx, slog.LevelWarn, "e6data: clearing query failed", slog.String("query_id", q.id), slog.Any("error", err))
+			level := slog.LevelWarn
+			if rerunnable(err) {
+				level = slog.LevelDebug // the stack that ran it is gone or suspended
+			}
+			q.cn.c.log.LogAttrs(ctx, level, "e6data: clearing query failed", slog.String("query_id", q.id), slog.Any("error", err))
 		}
 	})
 }

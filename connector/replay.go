@@ -54,6 +54,7 @@ func (r *rows) replay(cause error) error {
 		q.clearOnServer()
 		return r.interrupted(cause, "the new run returned other columns")
 	}
+	q.cn.c.state.CountRetry(q.id, q.attempt, cause)
 	q.cn.c.log.LogAttrs(q.ctx, slog.LevelInfo, "e6data: query resumed by replay", slog.String("query_id", old.id),
 		slog.String("new_query_id", q.id), slog.Int64("rows_replayed", r.delivered))
 	r.follow(q, ch, row)
@@ -62,6 +63,7 @@ func (r *rows) replay(cause error) error {
 
 func (r *rows) interrupted(cause error, reason string) error {
 	e := &InterruptedError{QueryID: r.q.id, Delivered: r.delivered, Reason: reason, Cause: cause}
+	r.q.cn.c.state.CountInterrupted(e.QueryID, e)
 	r.q.cn.c.log.LogAttrs(r.q.ctx, slog.LevelWarn, "e6data: query interrupted", slog.String("query_id", e.QueryID),
 		slog.Int64("rows_delivered", e.Delivered), slog.String("reason", reason))
 	return e

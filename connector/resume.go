@@ -58,7 +58,7 @@ func (c *Connector) runResume(cn *Conn) error {
 	}
 	clusterStatus := func() (string, error) {
 		var st string
-		err := cn.call(ctx, "ClusterService/status", nil, "", func(ctx context.Context) error {
+		err := c.clusterCall(ctx, cn, "ClusterService/status", func(ctx context.Context) error {
 			resp, err := c.cs.Status(ctx, &e6pb.ClusterStatusRequest{User: c.cfg.User, Password: token})
 			st = resp.GetStatus()
 			return err
@@ -73,7 +73,8 @@ func (c *Connector) runResume(cn *Conn) error {
 	case "active":
 		return nil
 	case "suspended":
-		err := cn.call(ctx, "ClusterService/resume", nil, "", func(ctx context.Context) error {
+		c.state.CountAutoResume()
+		err := c.clusterCall(ctx, cn, "ClusterService/resume", func(ctx context.Context) error {
 			_, err := c.cs.Resume(ctx, &e6pb.ResumeRequest{User: c.cfg.User, Password: token})
 			return err
 		})
@@ -107,4 +108,19 @@ func (c *Connector) runResume(cn *Conn) error {
 			return ErrResumeFailed
 		}
 	}
+}
+
+// clusterCall makes a ClusterService call on the cluster's colour; on a 456 it tries the other
+// colour once (ClusterService responses carry no new_strategy to follow).
+func (c *Connector) clusterCall(ctx context.Context, cn *Conn, rpc string, fn func(context.Context) error) error {
+	colour := c.state.Active()
+	err := cn.call(ctx, rpc, nil, colour, fn)
+	if strategy.Classify(ctx, err) != strategy.WrongStrategy {
+		return err
+	}
+	other := strategy.Blue
+	if colour == strategy.Blue {
+		other = strategy.Green
+	}
+	return cn.call(ctx, rpc, nil, other, fn)
 }

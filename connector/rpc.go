@@ -20,7 +20,8 @@ func (cn *Conn) call(ctx context.Context, rpc string, q *query, colour string, f
 	c := strategy.Call{Strategy: colour}
 	qid := ""
 	if q != nil {
-		c.PlannerIP, qid = q.engineIP, q.id
+		c, qid = q.pin.Call(q.engineIP), q.id
+		c.Strategy = colour
 	}
 	start := time.Now()
 	err := fn(strategy.WithCall(ctx, c))
@@ -40,19 +41,18 @@ func (cn *Conn) call(ctx context.Context, rpc string, q *query, colour string, f
 	return e
 }
 
-// invoke runs an RPC that needs a session, on the colour of q (or the connection's colour for
-// calls outside a query). An expired session ("Access denied") is renewed once and the call
-// retried. A suspended cluster is resumed when auto-resume is on; the call is then retried if
+// invoke runs an RPC that needs a session, on the colour of q (its pin) or, for calls outside a
+// query, the cluster's colour (detected when unknown). An expired session ("Access denied") is
+// renewed once and the call retried. A wrong colour (HTTP 456) invalidates the cluster's colour;
+// a call outside a query is then retried after re-detection (bounded by RetryAttempts, with
+// backoff), while a query's call returns the error for the query to be re-run or replayed on the
+// new colour. A suspended cluster is resumed when auto-resume is on; the call is then retried if
 // retrySuspended, else the Suspended error is returned for the caller to start over (a query's
 // state does not survive a suspension).
 func (cn *Conn) invoke(ctx context.Context, rpc string, q *query, retrySuspended bool, fn func(ctx context.Context, sessionID string) error) error {
-	colour := ""
-	if q != nil {
-		colour = q.colour
-	}
 	renewed, resumed := false, false
-	for {
-		sid, err := cn.session(ctx, colour)
+	for attempt := 1; ; attempt++ {
+		colour, sid, err := cn.target(ctx, q)
 		if err == nil {
 			err = cn.call(ctx, rpc, q, colour, func(ctx context.Context) error { return fn(ctx, sid) })
 		}
@@ -70,6 +70,15 @@ func (cn *Conn) invoke(ctx context.Context, rpc string, q *query, retrySuspended
 			cn.c.log.LogAttrs(ctx, slog.LevelInfo, "e6data: session expired; authenticating again",
 				slog.String("rpc", rpc), slog.String("query_id", e.QueryID))
 			continue
+		case e.Class == strategy.WrongStrategy:
+			cn.c.state.Invalidate(colour)
+			if q == nil && attempt < cn.cfg.RetryAttempts {
+				cn.c.state.CountRetry("", attempt, err)
+				if err := sleepBackoff(ctx, attempt); err != nil {
+					return err
+				}
+				continue
+			}
 		case e.Class == strategy.Suspended && cn.cfg.AutoResume && !resumed:
 			if rerr := cn.c.resume(ctx, cn); rerr != nil {
 				return rerr
@@ -81,4 +90,15 @@ func (cn *Conn) invoke(ctx context.Context, rpc string, q *query, retrySuspended
 		}
 		return err
 	}
+}
+
+// target returns the colour and session a call runs on: q's pin, or the cluster's colour.
+func (cn *Conn) target(ctx context.Context, q *query) (colour, sid string, err error) {
+	if q != nil {
+		colour = q.colour
+	} else if colour, err = cn.colour(ctx); err != nil {
+		return "", "", err
+	}
+	sid, err = cn.session(ctx, colour)
+	return colour, sid, err
 }

@@ -134,7 +134,7 @@ func (c *cluster) removeQuery(q *query) {
 	retired := c.unpinLocked(q)
 	c.mu.Unlock()
 	q.cancel()
-	closeQueries(retired)
+	retireQueries(retired)
 }
 
 // releasePin releases q's pin but keeps q known (a cancelled query still answers "cancelled").
@@ -142,7 +142,7 @@ func (c *cluster) releasePin(q *query) {
 	c.mu.Lock()
 	retired := c.unpinLocked(q)
 	c.mu.Unlock()
-	closeQueries(retired)
+	retireQueries(retired)
 }
 
 // unpinLocked releases q's pin once. Releasing the last pin of a draining colour retires that
@@ -192,7 +192,25 @@ func (c *cluster) dropColourLocked(colour string) []*query {
 	return dropped
 }
 
-// closeQueries ends dropped queries and releases their engine resources.
+// retireQueries ends the queries of a retired colour. A call already running on one finishes
+// (tearing a stack down does not kill the requests it is answering); the query is then closed
+// and gone, and its next call gets the wrong-strategy answer at the proxy. Each waits in its own
+// goroutine, which ends when that call does.
+func retireQueries(qs []*query) {
+	for _, q := range qs {
+		go func() {
+			q.mu.Lock()
+			if q.cursor != nil {
+				_ = q.cursor.Close()
+			}
+			q.mu.Unlock()
+			q.cancel()
+		}()
+	}
+}
+
+// closeQueries ends queries at once, stopping any call running on them, and releases their
+// engine resources (suspension, Close).
 func closeQueries(qs []*query) {
 	for _, q := range qs {
 		q.cancel()

@@ -9,15 +9,17 @@ import (
 // the new colour serves new work at once and every response announces it in new_strategy; the
 // old colour keeps serving the queries pinned to it (every call of those queries) until the last
 // one is cleared or Options.DrainTimeout passes; then it is retired, and any call carrying it gets
-// the wrong-strategy answer (HTTP 456 by default). A Switch during an unfinished drain retires the
-// draining colour first. It returns the new active colour.
+// the wrong-strategy answer (HTTP 456 by default). A Switch during an unfinished drain waits for
+// that drain to end first (at most DrainTimeout), as a cluster finishes one deployment before it
+// starts the next: the stack of a colour is never replaced while queries still run on it. It
+// returns the new active colour.
 func (s *Server) Switch() string {
 	return s.deploy(false)
 }
 
 // SwitchAbrupt switches to the other colour with no announcement and no drain: the old colour is
 // retired at once and the queries running on it are cut mid-stream (the worst case a client must
-// survive). It returns the new active colour.
+// survive). Like Switch, it first waits for an unfinished drain. It returns the new active colour.
 func (s *Server) SwitchAbrupt() string {
 	return s.deploy(true)
 }
@@ -25,7 +27,19 @@ func (s *Server) SwitchAbrupt() string {
 func (s *Server) deploy(abrupt bool) string {
 	c := s.cluster
 	c.mu.Lock()
-	dropped := c.retireLocked()
+	for c.draining != "" {
+		ch := c.drained
+		c.mu.Unlock()
+		select {
+		case <-ch:
+		case <-s.done:
+		}
+		c.mu.Lock()
+		if s.isClosed() {
+			break
+		}
+	}
+	dropped := c.retireLocked() // only when closed mid-wait
 	old := c.active
 	c.active = other(old)
 	c.switches++
@@ -41,7 +55,7 @@ func (s *Server) deploy(abrupt bool) string {
 		time.AfterFunc(s.opts.DrainTimeout, func() { s.drainTimeout(seq) })
 	}
 	c.mu.Unlock()
-	closeQueries(dropped)
+	retireQueries(dropped)
 	s.opts.Logger.Info("mock: switch", "from", old, "to", now, "abrupt", abrupt, "pinned_on_old", pinned)
 	return now
 }
@@ -57,7 +71,7 @@ func (s *Server) drainTimeout(seq int) {
 	old := c.draining
 	dropped := c.retireLocked()
 	c.mu.Unlock()
-	closeQueries(dropped)
+	retireQueries(dropped)
 	s.opts.Logger.Warn("mock: drain timeout, old colour retired with queries still pinned",
 		"colour", old, "queries_cut", len(dropped))
 }

@@ -266,3 +266,25 @@ func withoutTime(r CallRecord) CallRecord {
 	r.Time = time.Time{}
 	return r
 }
+
+// TestSwitchDuringDrainWaitsForIt: a deployment starts only after the previous one drained, so a
+// colour's stack is never replaced under the queries still running on it.
+func TestSwitchDuringDrainWaitsForIt(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	c := dial(t, srv)
+	ctx := testCtx(t)
+	q, err := c.prepare(ctx, Blue, c.auth(t, ctx, Blue), "SELECT 1")
+	require.NoError(t, err)
+	srv.Switch()
+	next := make(chan string, 1)
+	go func() { next <- srv.SwitchAbrupt() }()
+	select {
+	case colour := <-next:
+		t.Fatalf("the second switch (to %s) did not wait for the drain", colour)
+	case <-time.After(50 * time.Millisecond):
+	}
+	require.NoError(t, q.execute(ctx), "blue still serves its pinned query")
+	require.NoError(t, q.clear(ctx))
+	assert.Equal(t, Blue, <-next)
+	assert.Equal(t, 2, srv.Switches())
+}

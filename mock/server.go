@@ -202,6 +202,16 @@ func (s *Server) Close() error {
 	return s.closeErr
 }
 
+// isClosed reports whether Close was called.
+func (s *Server) isClosed() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // newID returns a random identifier for sessions and queries.
 func newID() string {
 	var b [16]byte

@@ -194,6 +194,11 @@ func (s *State) loadFresh(ctx context.Context, badColour string, badAt time.Time
 // adopt makes colour the validated colour for new work. Call with mu held.
 func (s *State) adopt(evs *events, colour, method string, attempts int, start time.Time) {
 	from := s.active
+	if from == "" {
+		// Invalidated by a 456: the colour we were on before counts as where a switch came from.
+		from = s.lastActive
+	}
+	s.lastActive = ""
 	if method != "store" {
 		s.validatedAt = s.now()
 	}
@@ -234,6 +239,7 @@ func (s *State) Invalidate(colour string) {
 	case s.pending:
 		s.pending, s.hintAt = "", time.Time{}
 	case s.active:
+		s.lastActive = s.active
 		s.active, s.validatedAt = "", time.Time{}
 	default:
 		s.mu.Unlock()

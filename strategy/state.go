@@ -172,8 +172,9 @@ type State struct {
 	drainStart time.Time
 
 	// Store distrust: a record naming badColour validated before badAt is stale (we saw a 456).
-	badColour string
-	badAt     time.Time
+	badColour  string
+	lastActive string // the active colour before Invalidate forgot it; "" once detection ran
+	badAt      time.Time
 
 	rb rollbackState
 }

@@ -1,0 +1,198 @@
+package connector_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/e6data/gorm-e6data/connector"
+	"github.com/e6data/gorm-e6data/mock"
+)
+
+// TestChaosBlueGreenSwitches is the zero-downtime promise under load: 32 goroutines run mixed
+// queries (single-batch and multi-batch, every result checked row by row) through database/sql
+// for 20 s while the mock switches colour every 2 s, alternating a drained, announced switch and
+// an abrupt one (no announcement, no drain, queries cut mid-stream). It must end with no failed
+// query, no wrong result, every call of every query id carrying one colour, no pins left and
+// the driver's switch count equal to the mock's.
+func TestChaosBlueGreenSwitches(t *testing.T) {
+	const (
+		workers  = 32
+		duration = 20 * time.Second
+		every    = 2 * time.Second
+		tableLen = 5000
+		batch    = 100
+	)
+	if testing.Short() {
+		t.Skip("chaos test: 20 s")
+	}
+	srv := startMock(t, mock.Options{BatchRows: batch, DrainTimeout: 10 * time.Second})
+	loadNumbers(t, srv, tableLen)
+	logs := &countingHandler{}
+	cfg := configFor(t, srv, "prefetch=1", "retry-attempts=8")
+	cfg.Logger = slog.New(logs)
+	dc, err := connector.NewConnector(cfg)
+	require.NoError(t, err)
+	c := dc.(*connector.Connector)
+	db := sql.OpenDB(c)
+	t.Cleanup(func() { _ = db.Close() })
+	db.SetMaxOpenConns(workers)
+	db.SetMaxIdleConns(workers)
+
+	ctx, stop := context.WithTimeout(testCtx(t), duration)
+	defer stop()
+	var queries, failed, wrong atomic.Int64
+	var firstErr atomic.Value
+	fail := func(counter *atomic.Int64, err error) {
+		counter.Add(1)
+		firstErr.CompareAndSwap(nil, err)
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), 42))
+			for ctx.Err() == nil {
+				err := runCheckedQuery(context.WithoutCancel(ctx), db, rng, tableLen)
+				queries.Add(1)
+				switch {
+				case err == nil:
+				case strings.HasPrefix(err.Error(), "wrong result"):
+					fail(&wrong, err)
+				default:
+					fail(&failed, err)
+				}
+			}
+		}()
+	}
+	switches := 0
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case <-tick.C:
+			if switches%2 == 0 {
+				srv.Switch()
+			} else {
+				srv.SwitchAbrupt()
+			}
+			switches++
+		}
+	}
+	wg.Wait()
+
+	require.NoError(t, srv.WaitDrained(testCtx(t)))
+	rerun, replayed := logs.count("re-running query"), logs.count("query resumed by replay")
+	t.Logf("chaos: %d queries, %d switches (%d drained, %d abrupt), %d re-run before their first row, %d resumed by replay",
+		queries.Load(), srv.Switches(), (switches+1)/2, switches/2, rerun, replayed)
+	if err, _ := firstErr.Load().(error); err != nil {
+		t.Logf("first failure: %v", err)
+	}
+	assert.Zero(t, failed.Load(), "failed queries")
+	assert.Zero(t, wrong.Load(), "wrong results")
+	assert.Greater(t, queries.Load(), int64(workers))
+	for id, colours := range srv.QueryColours() {
+		assert.Len(t, colours, 1, "query %s carried %v", id, colours)
+	}
+	require.Eventually(t, func() bool {
+		inFlight := 0
+		for _, n := range c.Health().InFlight {
+			inFlight += n
+		}
+		return inFlight == 0 && len(srv.PinnedQueries()) == 0
+	}, 10*time.Second, 10*time.Millisecond, "pins left: driver %v, mock %v", c.Health().InFlight, srv.PinnedQueries())
+	assert.Equal(t, srv.Switches(), c.Health().Switches, "the driver's switch count")
+}
+
+// runCheckedQuery runs one randomly chosen query and checks its result row by row.
+func runCheckedQuery(ctx context.Context, db *sql.DB, rng *rand.Rand, tableLen int) error {
+	switch rng.IntN(3) {
+	case 0: // single batch: a short range
+		lo := 1 + rng.IntN(tableLen-50)
+		return checkRange(ctx, db, `SELECT n FROM numbers WHERE n BETWEEN ? AND ? ORDER BY n`, lo, lo+rng.IntN(50))
+	case 1: // many batches
+		hi := 200 + rng.IntN(tableLen-200)
+		return checkRange(ctx, db, `SELECT n FROM numbers WHERE n BETWEEN ? AND ? ORDER BY n`, 1, hi)
+	default: // an aggregate
+		hi := 1 + rng.IntN(tableLen)
+		var count, sum int64
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*), SUM(n) FROM numbers WHERE n <= ?`, hi).Scan(&count, &sum); err != nil {
+			return err
+		}
+		if count != int64(hi) || sum != int64(hi)*int64(hi+1)/2 {
+			return fmt.Errorf("wrong result: count %d sum %d for n <= %d", count, sum, hi)
+		}
+		return nil
+	}
+}
+
+func checkRange(ctx context.Context, db *sql.DB, query string, lo, hi int) error {
+	rows, err := db.QueryContext(ctx, query, lo, hi)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	want := int64(lo)
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return err
+		}
+		if n != want {
+			return fmt.Errorf("wrong result: row %d is %d in [%d, %d]", want-int64(lo), n, lo, hi)
+		}
+		want++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if want != int64(hi)+1 {
+		return fmt.Errorf("wrong result: %d rows for [%d, %d]", want-int64(lo), lo, hi)
+	}
+	return nil
+}
+
+// countingHandler is a slog.Handler counting messages, to see what the driver did.
+type countingHandler struct {
+	mu   sync.Mutex
+	msgs map[string]int
+}
+
+func (h *countingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *countingHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.msgs == nil {
+		h.msgs = map[string]int{}
+	}
+	h.msgs[r.Message]++
+	return nil
+}
+func (h *countingHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *countingHandler) WithGroup(string) slog.Handler      { return h }
+
+func (h *countingHandler) count(substr string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for m, c := range h.msgs {
+		if strings.Contains(m, substr) {
+			n += c
+		}
+	}
+	return n
+}
