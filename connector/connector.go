@@ -94,7 +94,8 @@ func NewConnector(cfg Config) (driver.Connector, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	state := strategy.Shared(strategy.Key{Endpoint: c.Addr(), ClusterName: c.ClusterName}, strategyOptions(c, log))
+	conn := &Connector{cfg: c}
+	state := strategy.Shared(strategy.Key{Endpoint: c.Addr(), ClusterName: c.ClusterName}, strategyOptions(c, log, conn))
 	opts := []grpc.DialOption{
 		grpc.WithTransportCredentials(creds),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(c.MaxRecvMsgSize), grpc.MaxCallSendMsgSize(c.MaxSendMsgSize)),
@@ -108,14 +109,9 @@ func NewConnector(cfg Config) (driver.Connector, error) {
 		return nil, fmt.Errorf("e6data: set up the gRPC channel to %s: %w", c.Addr(), err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	conn := &Connector{
-		ctx: ctx, stop: stop, state: state,
-		cfg: c,
-		cc:  cc,
-		qe:  e6pb.NewQueryEngineServiceClient(cc),
-		cs:  e6pb.NewClusterServiceClient(cc),
-		log: log.With("cluster", c.Addr()),
-	}
+	conn.ctx, conn.stop, conn.state = ctx, stop, state
+	conn.cc, conn.qe, conn.cs = cc, e6pb.NewQueryEngineServiceClient(cc), e6pb.NewClusterServiceClient(cc)
+	conn.log = log.With("cluster", c.Addr())
 	if c.HealthProbeInterval > 0 {
 		prober := conn.newConn()
 		conn.stopProbe = state.StartProbe(ctx, c.HealthProbeInterval, prober.probe)
@@ -123,8 +119,10 @@ func NewConnector(cfg Config) (driver.Connector, error) {
 	return conn, nil
 }
 
-// strategyOptions completes the user's strategy options with the DSN's settings.
-func strategyOptions(c *Config, log *slog.Logger) strategy.Options {
+// strategyOptions completes the user's strategy options with the DSN's settings, and with the
+// probe automated rollback uses to check that the previous colour still answers: an
+// authenticate on it through conn.
+func strategyOptions(c *Config, log *slog.Logger, conn *Connector) strategy.Options {
 	o := c.StrategyOptions
 	if o.TTL == 0 {
 		o.TTL = c.StrategyTTL
@@ -134,6 +132,14 @@ func strategyOptions(c *Config, log *slog.Logger) strategy.Options {
 	}
 	if o.Logger == nil {
 		o.Logger = log
+	}
+	if o.Probe == nil {
+		o.Probe = func(ctx context.Context, colour string) error {
+			if conn.closed.Load() {
+				return ErrConnectorClosed
+			}
+			return conn.newConn().probe(ctx, colour)
+		}
 	}
 	return o
 }
@@ -173,6 +179,7 @@ func (c *Connector) Close() error {
 	if c.stopProbe != nil {
 		c.stopProbe()
 	}
+	strategy.Unshare(c.state)
 	if err := c.cc.Close(); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}

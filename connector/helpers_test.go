@@ -20,7 +20,10 @@ func startMock(t testing.TB, opts mock.Options) *mock.Server {
 	t.Helper()
 	srv, err := mock.NewServer(opts)
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = srv.Close() })
+	t.Cleanup(func() {
+		_ = srv.Close()
+		srv = nil // testing keeps cleanup closures reachable: let the mock's call log go
+	})
 	return srv
 }
 

@@ -102,11 +102,14 @@ func rerunnable(err error) bool {
 	return e.Class == strategy.WrongStrategy || (e.Class == strategy.Suspended && e.Retryable)
 }
 
-// sleepBackoff waits before attempt+1: exponential from 50 ms, capped at 2 s, full jitter.
+// sleepBackoff waits before attempt+1: exponential from 50 ms, capped at 2 s, with "equal
+// jitter": half of the step is fixed and half random, so the waits always grow (at least 25, 50,
+// 100 ms, ...) while retries of many clients still spread out. (Full jitter, a random wait in
+// [0, step), has no lower bound: consecutive retries could go out back to back, no backoff.)
 func sleepBackoff(ctx context.Context, attempt int) error {
 	d := 50 * time.Millisecond << min(attempt-1, 6)
 	d = min(d, 2*time.Second)
-	d = time.Duration(rand.Int64N(int64(d)) + 1)
+	d = d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -27,6 +27,7 @@ func (cn *Conn) call(ctx context.Context, rpc string, q *query, colour string, f
 	err := fn(strategy.WithCall(ctx, c))
 	log := cn.c.log
 	if err == nil {
+		cn.c.state.ReportSuccess(colour)
 		if log.Enabled(ctx, slog.LevelDebug) {
 			log.LogAttrs(ctx, slog.LevelDebug, "e6data: rpc", slog.String("rpc", rpc), slog.String("query_id", qid),
 				slog.Duration("duration", time.Since(start)))
@@ -35,6 +36,11 @@ func (cn *Conn) call(ctx context.Context, rpc string, q *query, colour string, f
 	}
 	settleDeadline(ctx, err)
 	class := strategy.Classify(ctx, err)
+	if class == strategy.Unavailable || (class == strategy.Other && q == nil) {
+		// Counts towards automated rollback: the colour fails while it should answer. SQL
+		// errors (class Other on a query's calls) are the user's, not the colour's.
+		cn.c.state.ReportFailure(colour, class)
+	}
 	e := newError(rpc, qid, class, err, ctx.Err())
 	log.LogAttrs(ctx, slog.LevelDebug, "e6data: rpc failed", slog.String("rpc", rpc), slog.String("query_id", qid),
 		slog.Duration("duration", time.Since(start)), slog.String("class", class.String()), slog.String("code", e.Code.String()))

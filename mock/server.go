@@ -181,7 +181,8 @@ func (s *Server) LoadDemo(catalog, schema string) error {
 	return s.engine.LoadDemo(context.Background(), catalog, schema)
 }
 
-// Close stops serving, ends every call and query, and removes the mock's temporary files.
+// Close stops serving, ends every call and query, removes the mock's temporary files and drops
+// the call log (read it before Close).
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.done)
@@ -198,6 +199,7 @@ func (s *Server) Close() error {
 		closeQueries(qs)
 		serveErr := <-s.serveErr
 		s.closeErr = errors.Join(serveErr, s.engine.Close())
+		s.ResetCallLog() // a closed mock may stay reachable (test cleanups): keep it small
 	})
 	return s.closeErr
 }

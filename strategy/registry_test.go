@@ -36,3 +36,22 @@ func TestSharedPerKey(t *testing.T) {
 	assert.Empty(t, c.Active())
 	pa.Release()
 }
+
+func TestUnshareForgetsTheLastUse(t *testing.T) {
+	key := Key{Endpoint: "unshare.example:1", ClusterName: "c"}
+	a := Shared(key, Options{})
+	b := Shared(key, Options{})
+	if a != b {
+		t.Fatal("one State per key")
+	}
+	Unshare(a)
+	if Shared(key, Options{}) != a {
+		t.Fatal("the State is forgotten only when its last user gives it back")
+	}
+	Unshare(a)
+	Unshare(a)
+	if Shared(key, Options{}) == a {
+		t.Fatal("the State outlived its last user")
+	}
+	Unshare(a) // unknown now: no effect
+}

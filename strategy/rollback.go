@@ -40,6 +40,7 @@ func (s *State) ReportFailure(colour string, class Class) {
 		s.rb.failures, s.rb.firstFailure = 0, now
 	}
 	s.rb.failures++
+	s.rbFailing.Store(true)
 	if s.rb.failures < s.opts.RollbackFailures {
 		s.mu.Unlock()
 		return
@@ -89,10 +90,14 @@ func (s *State) ReportFailure(colour string, class Class) {
 // ReportSuccess tells the State that a call on colour succeeded: it ends the failure streak
 // of the active colour.
 func (s *State) ReportSuccess(colour string) {
+	if !s.rbFailing.Load() {
+		return // the steady path: no streak to end, no lock taken
+	}
 	c := normColour(colour)
 	s.mu.Lock()
 	if c == s.active {
 		s.rb.failures = 0
+		s.rbFailing.Store(false)
 	}
 	s.mu.Unlock()
 }

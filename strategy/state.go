@@ -173,7 +173,8 @@ type State struct {
 
 	// Store distrust: a record naming badColour validated before badAt is stale (we saw a 456).
 	badColour  string
-	lastActive string // the active colour before Invalidate forgot it; "" once detection ran
+	rbFailing  atomic.Bool // a rollback failure streak is open (lets ReportSuccess skip the lock)
+	lastActive string      // the active colour before Invalidate forgot it; "" once detection ran
 	badAt      time.Time
 
 	rb rollbackState
