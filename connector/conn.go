@@ -150,6 +150,20 @@ func (cn *Conn) session(ctx context.Context, colour string) (string, error) {
 	return cn.authenticate(ctx, colour)
 }
 
+// forgetOtherSessions releases the sessions of colours other than colour when a new query
+// starts on colour. database/sql runs one query at a time on a connection, so no query of this
+// connection is pinned to them any more: after a switch, the old colour's session goes with the
+// connection's last query on it.
+func (cn *Conn) forgetOtherSessions(colour string) {
+	cn.mu.Lock()
+	for c := range cn.sessions {
+		if c != colour {
+			delete(cn.sessions, c)
+		}
+	}
+	cn.mu.Unlock()
+}
+
 // dropSession forgets sid for colour if it is still the current one, so the next call
 // re-authenticates; another goroutine may already have replaced it.
 func (cn *Conn) dropSession(colour, sid string) {

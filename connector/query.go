@@ -73,6 +73,7 @@ func (cn *Conn) pin(q *query) (*codec.Chunk, error) {
 		}
 		if pin, ok := cn.c.state.Acquire(); ok {
 			q.pin, q.colour = pin, pin.Colour()
+			cn.forgetOtherSessions(q.colour)
 			return nil, nil
 		}
 	}

@@ -1,6 +1,16 @@
-// Package strategy holds what the driver needs between its query lifecycle and the wire: the one
-// error classifier every retry decision uses, and the gRPC client interceptors that attach
-// e6data's headers (strategy, cluster-name, plannerip) to each call.
+// Package strategy is e6data's zero-downtime blue/green contract on the client side
+// (zero-downtime.md), between the driver's query lifecycle and the wire:
+//
+//   - Classify, the one error classifier every retry decision uses (456 in all its shapes, 503,
+//     "Access denied", context errors first);
+//   - State, one per cluster (endpoint + cluster name) and process (Shared): colour detection
+//     (single flight), per-query pins, transitions on new_strategy hints (drain model), TTL,
+//     automated rollback, a Store to share detections between processes (NewFileStore),
+//     Health, events and OpenTelemetry metrics;
+//   - State.UnaryClientInterceptor, which attaches the strategy, cluster-name and plannerip
+//     headers to every call and feeds the replies' hints back to the State.
+//
+// Retrying is the driver's decision (package connector); this package only says what happened.
 package strategy
 
 import (

@@ -1,12 +1,6 @@
 package strategy
 
-import (
-	"context"
-	"strings"
-
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/metadata"
-)
+import "context"
 
 // Call is what the header interceptor needs to know about one RPC: the colour it must carry and,
 // for a call about a query, the planner the query was prepared on.
@@ -31,28 +25,4 @@ func WithCall(ctx context.Context, c Call) context.Context {
 func CallFrom(ctx context.Context) (Call, bool) {
 	c, ok := ctx.Value(callKey{}).(Call)
 	return c, ok
-}
-
-// HeaderInterceptor attaches e6data's request headers, in the order the official client sends
-// them and each only when it has a value: plannerip, cluster-name (lower-cased), strategy
-// (wire-protocol.md §2).
-func HeaderInterceptor(clusterName string) grpc.UnaryClientInterceptor {
-	clusterName = strings.ToLower(clusterName)
-	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-		c, _ := CallFrom(ctx)
-		kv := make([]string, 0, 6)
-		if c.PlannerIP != "" {
-			kv = append(kv, "plannerip", c.PlannerIP)
-		}
-		if clusterName != "" {
-			kv = append(kv, "cluster-name", clusterName)
-		}
-		if c.Strategy == "blue" || c.Strategy == "green" {
-			kv = append(kv, "strategy", c.Strategy)
-		}
-		if len(kv) > 0 {
-			ctx = metadata.AppendToOutgoingContext(ctx, kv...)
-		}
-		return invoker(ctx, method, req, reply, cc, opts...)
-	}
 }

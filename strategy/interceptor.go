@@ -13,18 +13,17 @@ import (
 type newStrategyReply interface{ GetNewStrategy() string }
 
 // UnaryClientInterceptor returns the interceptor of this cluster's calls. It
-//   - attaches plannerip, cluster-name (lower-cased) and strategy as HeaderInterceptor does,
-//     the strategy being the Call's (a query's pin) or, for a call without one, the colour for
-//     new work;
+//   - attaches e6data's request headers (wire-protocol.md §2), each only when it has a value:
+//     plannerip, cluster-name (lower-cased) and strategy, the strategy being the Call's (a
+//     query's pin) or, for a call without one, the colour for new work;
 //   - passes each reply's new_strategy to Observe with the call's Call (and the generation the
 //     call was made at);
 //   - classifies a failure once and counts a 456 (e6data.strategy.wrong_strategy by method,
 //     EventWrongStrategy). It does not retry: that is the driver's decision.
 //
-// Use it instead of HeaderInterceptor, not with it. Unlike HeaderInterceptor it does not keep
-// the official client's header order (plannerip, cluster-name, strategy): it attaches one
-// prebuilt metadata.MD per (plannerip, colour), a map, which keeps the steady path at two
-// allocations. HTTP/2 routing does not depend on header order.
+// It does not keep the official client's header order (plannerip, cluster-name, strategy): it
+// attaches one prebuilt metadata.MD per (plannerip, colour), a map, which keeps the steady path
+// at two allocations. HTTP/2 routing does not depend on header order.
 func (s *State) UnaryClientInterceptor() grpc.UnaryClientInterceptor { return s.intercept }
 
 func (s *State) intercept(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {

@@ -154,14 +154,3 @@ func BenchmarkInterceptor(b *testing.B) {
 		})
 	}
 }
-
-// BenchmarkHeaderInterceptor is the previous interceptor, for comparison.
-func BenchmarkHeaderInterceptor(b *testing.B) {
-	ctx := WithCall(context.Background(), Call{Strategy: Blue, PlannerIP: "10.0.0.7"})
-	icpt := HeaderInterceptor("prod")
-	invoker := func(context.Context, string, any, any, *grpc.ClientConn, ...grpc.CallOption) error { return nil }
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = icpt(ctx, "/e6x.QueryEngineService/getNextResultBatch", nil, &fakeReply{}, nil, invoker)
-	}
-}
