@@ -85,6 +85,16 @@ loop:
 		case <-ctx.Done():
 			break loop
 		case <-tick.C:
+			// A switch the driver had no call to notice is not one it can count: before the
+			// next switch, wait (briefly) until it saw the previous one. Under normal load it
+			// always has; on a CPU starved by -race and other test binaries it may lag.
+			deadline := time.Now().Add(5 * time.Second)
+			for c.Health().Switches < srv.Switches() && time.Now().Before(deadline) && ctx.Err() == nil {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if ctx.Err() != nil {
+				break loop
+			}
 			if switches%2 == 0 {
 				srv.Switch()
 			} else {

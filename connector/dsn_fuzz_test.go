@@ -18,7 +18,7 @@ func FuzzParseDSN(f *testing.F) {
 		"e6data://u:t@h:443/db?secure=true",
 		"e6data://a%40b%3Ac:p%2Fq%40r@h/my%20db%2Fx?catalog=c&cluster-name=A+B%26",
 		"e6data://u:p@ss:w@[fe80::1%25eth0]:8443/d?strategy=GREEN&strategy-ttl=0s",
-		"e6data://u:t@h?ca-file=/a/b.pem&auto-resume=0&resume-timeout=1h2m3.5s&prefetch=9",
+		"e6data://u:t@h?ca-file=/a/b.pem&auto-resume=0&resume-timeout=1h2m3.5s&prefetch=9&replay-limit=5",
 		"e6data://u:t@h?max-recv-msg-size=512MiB&max-send-msg-size=7&keepalive-time=10s&keepalive-timeout=1ns",
 		"e6data://u:t@h?retry-attempts=+3&cancel-timeout=1.5µs&prepare-timeout=2562047h47m16.854775807s",
 		"e6data://u:t@h?secure=false&ca-file=x",

@@ -171,12 +171,13 @@ func TestParseDSNURL(t *testing.T) {
 		{"ca-file implies nothing else", "e6data://u:t@h?ca-file=/ca.pem", func(c *Config) { c.CAFile = "/ca.pem" }},
 		{"secure and ca-file", "e6data://u:t@h?secure=true&ca-file=/ca.pem", func(c *Config) { c.Secure, c.CAFile = true, "/ca.pem" }},
 		{"all keys", "e6data://u:t@h:1/d?catalog=c&cluster-name=n&secure=1&ca-file=f&auto-resume=0&resume-timeout=1s" +
-			"&resume-poll-interval=2s&prepare-timeout=3s&cancel-timeout=4s&retry-attempts=6&prefetch=7&strategy=blue" +
+			"&resume-poll-interval=2s&prepare-timeout=3s&cancel-timeout=4s&retry-attempts=6&prefetch=7&replay-limit=9&strategy=blue" +
 			"&strategy-ttl=8s&keepalive-time=11s&keepalive-timeout=12s&max-recv-msg-size=13&max-send-msg-size=14KiB",
 			func(c *Config) {
 				c.Port, c.Database, c.Catalog, c.ClusterName, c.Secure, c.CAFile = 1, "d", "c", "n", true, "f"
 				c.AutoResume, c.ResumeTimeout, c.ResumePollInterval = false, time.Second, 2*time.Second
 				c.PrepareTimeout, c.CancelTimeout, c.RetryAttempts, c.Prefetch = 3*time.Second, 4*time.Second, 6, 7
+				c.ReplayLimit = 9
 				c.Strategy, c.StrategyTTL, c.KeepaliveTime, c.KeepaliveTimeout = "blue", 8*time.Second, 11*time.Second, 12*time.Second
 				c.MaxRecvMsgSize, c.MaxSendMsgSize = 13, 14<<10
 			}},

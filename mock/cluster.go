@@ -2,6 +2,7 @@ package mock
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -20,6 +21,9 @@ type cluster struct {
 	drained  chan struct{} // closed when the drain in progress ends
 	switches int
 	pins     map[string]int // live queries per colour
+	// stack counts the deployments of each colour: a colour that becomes active again runs on a
+	// new stack, with new planners (see plannerOf).
+	stack map[string]int
 
 	sessions map[string]*session
 	queries  map[string]*query
@@ -68,6 +72,7 @@ func newCluster(initial string) *cluster {
 	return &cluster{
 		active:   initial,
 		pins:     map[string]int{},
+		stack:    map[string]int{initial: 1},
 		sessions: map[string]*session{},
 		queries:  map[string]*query{},
 		power:    powerActive,
@@ -89,6 +94,34 @@ func (c *cluster) accepts(colour string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return colour == "" || colour == c.active || colour == c.draining
+}
+
+// plannerOf returns the planner address (engineIP) of colour's current stack. Each stack has its
+// own, so a call naming the planner of a stack that was torn down can be told from one for the
+// stack of the same colour that replaced it.
+func (c *cluster) plannerOf(colour string) string {
+	return fmt.Sprintf("10.0.%d.%d", colourIndex(colour), c.stack[colour]%250+1)
+}
+
+func colourIndex(colour string) int {
+	if colour == Green {
+		return 2
+	}
+	return 1
+}
+
+// servesPlanner reports whether planner belongs to a stack that serves: the active colour's or
+// the draining colour's current one. Calls without a plannerip header are not about a query.
+func (c *cluster) servesPlanner(planner string) bool {
+	if planner == "" {
+		return true
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if planner == c.plannerOf(c.active) {
+		return true
+	}
+	return c.draining != "" && planner == c.plannerOf(c.draining)
 }
 
 // announcement is the new_strategy value responses carry: the new colour while a switch is

@@ -42,6 +42,7 @@ func (s *Server) deploy(abrupt bool) string {
 	dropped := c.retireLocked() // only when closed mid-wait
 	old := c.active
 	c.active = other(old)
+	c.stack[c.active]++ // a new stack of that colour
 	c.switches++
 	now := c.active
 	pinned := c.pins[old]

@@ -288,3 +288,22 @@ func TestSwitchDuringDrainWaitsForIt(t *testing.T) {
 	assert.Equal(t, Blue, <-next)
 	assert.Equal(t, 2, srv.Switches())
 }
+
+// TestReplacedStackAnswers456: after blue was retired and deployed again, a call about a query of
+// the old blue stack names a planner that is gone: the proxy answers 456, not the new stack's
+// "not found".
+func TestReplacedStackAnswers456(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	c := dial(t, srv)
+	ctx := testCtx(t)
+	q, err := c.prepare(ctx, Blue, c.auth(t, ctx, Blue), "SELECT 1")
+	require.NoError(t, err)
+	srv.SwitchAbrupt()
+	assert.Equal(t, Blue, srv.SwitchAbrupt())
+	requireWrongColour(t, q.execute(ctx))
+	// The new blue stack serves new queries, with another planner.
+	q2, err := c.prepare(ctx, Blue, c.auth(t, ctx, Blue), "SELECT 1")
+	require.NoError(t, err)
+	assert.NotEqual(t, q.engineIP, q2.engineIP)
+	require.NoError(t, q2.execute(ctx))
+}

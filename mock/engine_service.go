@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -65,7 +64,7 @@ func (e *engineService) prepare(ctx context.Context, sessionID, catalog, schema,
 	}
 	q := &query{
 		id:       newID(),
-		engineIP: s.engineIP(),
+		engineIP: s.planner(sess.colour),
 		session:  sess,
 		colour:   sess.colour,
 		catalog:  catalog,
@@ -77,15 +76,6 @@ func (e *engineService) prepare(ctx context.Context, sessionID, catalog, schema,
 	q.ctx, q.cancel = context.WithCancel(context.Background())
 	s.cluster.addQuery(q)
 	return &e6pb.PrepareStatementResponse{EngineIP: q.engineIP, QueryId: q.id, SessionId: sess.id}, nil
-}
-
-// engineIP is the planner address handed out by prepare (and sent back as `plannerip`).
-func (s *Server) engineIP() string {
-	host, _, err := net.SplitHostPort(s.Addr())
-	if err != nil {
-		return "127.0.0.1"
-	}
-	return host
 }
 
 func (e *engineService) ExecuteStatement(ctx context.Context, req *e6pb.ExecuteStatementRequest) (*e6pb.ExecuteStatementResponse, error) {

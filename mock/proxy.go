@@ -3,6 +3,7 @@ package mock
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -34,7 +35,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.reject(w, r, rec, OutcomeSuspended, http.StatusServiceUnavailable, "cluster is suspended")
 		return
 	}
-	if !s.cluster.accepts(rec.Strategy) {
+	if !s.cluster.accepts(rec.Strategy) || !s.cluster.servesPlanner(rec.PlannerIP) {
+		// A retired colour, or a planner of a stack that was torn down (its colour may serve
+		// again on a new stack): the proxy has nowhere to send the call.
 		s.rejectWrongStrategy(w, r, rec)
 		return
 	}
@@ -74,17 +77,16 @@ func (s *Server) rejectGRPC(w http.ResponseWriter, r *http.Request, rec *CallRec
 	w.WriteHeader(http.StatusOK)
 }
 
-// encodeGRPCMessage percent-encodes a grpc-message value as the gRPC spec requires.
+// encodeGRPCMessage percent-encodes a grpc-message value as the gRPC spec requires: printable
+// ASCII except '%' as is, every other byte as %XX.
 func encodeGRPCMessage(msg string) string {
 	var b strings.Builder
 	for i := 0; i < len(msg); i++ {
-		c := msg[i]
-		if c >= ' ' && c <= '~' && c != '%' {
+		if c := msg[i]; c >= ' ' && c <= '~' && c != '%' {
 			b.WriteByte(c)
-			continue
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
 		}
-		b.WriteString("%")
-		b.WriteString(strings.ToUpper(string("0123456789abcdef"[c>>4]) + string("0123456789abcdef"[c&15])))
 	}
 	return b.String()
 }

@@ -60,3 +60,10 @@ func (s *Server) query(ctx context.Context, sessionID, queryID string) (*query, 
 	}
 	return q, nil
 }
+
+// planner returns the planner address prepare hands out for a query on colour.
+func (s *Server) planner(colour string) string {
+	s.cluster.mu.Lock()
+	defer s.cluster.mu.Unlock()
+	return s.cluster.plannerOf(colour)
+}
