@@ -29,6 +29,7 @@ type query struct {
 	id       string        // set by prepare
 	engineIP string        // set by prepare
 	attempt  int
+	executed bool // executeStatement succeeded: the statement ran on the server
 	md       codec.Metadata
 	info     *QueryInfo
 
@@ -38,13 +39,16 @@ type query struct {
 
 // startQuery prepares, executes and reads the metadata of sqlText, and with fetchFirst also the
 // first batch, so that everything that can fail before a row reaches the caller fails here,
-// where the whole query can be re-run. A query is re-run from prepare (a new query id) when a
-// suspended cluster was resumed under it; attempts are bounded by Config.RetryAttempts, with
-// exponential backoff and jitter between them.
+// where the whole query can be re-run. A query is re-run from prepare (a new query id, on the
+// colour pinned anew) when a call was rejected for its colour (HTTP 456: the call did not run)
+// or a suspended cluster was resumed under it; attempts are bounded by Config.RetryAttempts,
+// with exponential backoff and jitter between them. A statement run for its effect (ExecContext,
+// fetchFirst false) is not run again once its execute succeeded: it may have changed data.
 func (cn *Conn) startQuery(ctx context.Context, sqlText string, fetchFirst bool) (*query, *codec.Chunk, error) {
 	for attempt := 1; ; attempt++ {
 		q := cn.newQuery(ctx, sqlText, attempt)
-		first, err := cn.pin(q)
+		var first *codec.Chunk
+		err := cn.pin(q)
 		if err == nil {
 			first, err = q.start(fetchFirst)
 		}
@@ -53,6 +57,14 @@ func (cn *Conn) startQuery(ctx context.Context, sqlText string, fetchFirst bool)
 		}
 		q.abandon()
 		if !rerunnable(err) || attempt >= cn.cfg.RetryAttempts || ctx.Err() != nil {
+			return nil, nil, err
+		}
+		if q.executed && !fetchFirst {
+			var e *Error
+			if errors.As(err, &e) {
+				e.Retryable = false
+				e.Message += " (the statement ran before this failure; it was not run again)"
+			}
 			return nil, nil, err
 		}
 		cn.c.state.CountRetry(q.id, attempt+1, err)
@@ -66,18 +78,18 @@ func (cn *Conn) startQuery(ctx context.Context, sqlText string, fetchFirst bool)
 
 // pin takes the snapshot of the cluster's colour that every call of q will carry, atomically
 // with the in-flight count, before prepare (detecting the colour first when it is unknown).
-func (cn *Conn) pin(q *query) (*codec.Chunk, error) {
+func (cn *Conn) pin(q *query) error {
 	for range 3 { // the colour may be invalidated between detection and the pin: detect again
 		if _, err := cn.colour(q.ctx); err != nil {
-			return nil, err
+			return err
 		}
 		if pin, ok := cn.c.state.Acquire(); ok {
 			q.pin, q.colour = pin, pin.Colour()
 			cn.forgetOtherSessions(q.colour)
-			return nil, nil
+			return nil
 		}
 	}
-	return nil, &Error{RPC: "authenticate", Code: codes.Unavailable, Class: strategy.WrongStrategy, Retryable: true,
+	return &Error{RPC: "authenticate", Code: codes.Unavailable, Class: strategy.WrongStrategy, Retryable: true,
 		Message: "the cluster's blue/green colour keeps changing; no colour could be pinned"}
 }
 
@@ -139,6 +151,7 @@ func (q *query) start(fetchFirst bool) (*codec.Chunk, error) {
 	}); err != nil {
 		return nil, err
 	}
+	q.executed = true
 	if err := q.metadata(); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/e6data/gorm-e6data/connector"
 	"github.com/e6data/gorm-e6data/mock"
@@ -97,4 +99,30 @@ func TestReplayLimit(t *testing.T) {
 	}
 	assert.ErrorIs(t, rows.Err(), connector.ErrQueryInterrupted)
 	assert.Contains(t, rows.Err().Error(), "replay-limit")
+}
+
+// TestExecIsNotRunTwice: a statement run for its effect is re-run after a 456 only while it
+// cannot have run; once execute succeeded, the 456 on the next call is returned, not retried.
+func TestExecIsNotRunTwice(t *testing.T) {
+	srv, db := newTestDB(t, mock.Options{})
+	_, err := srv.Exec(`CREATE TABLE events (id BIGINT)`)
+	require.NoError(t, err)
+	wrongColour := status.Error(codes.Unknown, "unexpected HTTP status code received from server: 456 ()")
+	ctx := testCtx(t)
+
+	srv.FailNext("prepareStatementV2", 1, wrongColour)
+	_, err = db.ExecContext(ctx, `INSERT INTO events VALUES (1)`)
+	require.NoError(t, err, "a 456 on prepare: nothing ran, the statement is re-run")
+
+	srv.FailNext("getResultMetadata", 1, wrongColour)
+	_, err = db.ExecContext(ctx, `INSERT INTO events VALUES (2)`)
+	require.Error(t, err)
+	var e *connector.Error
+	require.True(t, errors.As(err, &e))
+	assert.False(t, e.Retryable)
+	assert.Contains(t, err.Error(), "not run again")
+
+	var n int64
+	require.NoError(t, db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events`).Scan(&n))
+	assert.Equal(t, int64(2), n, "each INSERT ran exactly once")
 }
