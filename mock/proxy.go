@@ -35,9 +35,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.reject(w, r, rec, OutcomeSuspended, http.StatusServiceUnavailable, "cluster is suspended")
 		return
 	}
-	if !s.cluster.accepts(rec.Strategy) || !s.cluster.servesPlanner(rec.PlannerIP) {
-		// A retired colour, or a planner of a stack that was torn down (its colour may serve
-		// again on a new stack): the proxy has nowhere to send the call.
+	if !s.cluster.accepts(rec.Strategy) || (queryScoped[rec.Method] && !s.cluster.servesPlanner(rec.PlannerIP)) {
+		// A retired colour, or a call about a query whose planner belonged to a stack that was
+		// torn down (its colour may serve again on a new stack): the proxy has nowhere to send
+		// it. (A prepare may carry the previous query's plannerip, as e6data's Python client
+		// does on a reused cursor; it goes to the stack of its colour.)
 		s.rejectWrongStrategy(w, r, rec)
 		return
 	}
