@@ -155,3 +155,17 @@ func waitInFlight(t testing.TB, srv *mock.Server, method string) bool {
 func genSQL(n int) string {
 	return fmt.Sprintf("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < %d) SELECT x FROM c", n)
 }
+
+// readSequence reads the remaining rows of a one-column result, requiring the values next,
+// next+1, ... (no row lost or repeated) and no error; it returns the value after the last row.
+func readSequence(t testing.TB, rows *sql.Rows, next int64, msgAndArgs ...any) int64 {
+	t.Helper()
+	for rows.Next() {
+		var v int64
+		require.NoError(t, rows.Scan(&v))
+		require.Equal(t, next, v)
+		next++
+	}
+	require.NoError(t, rows.Err(), msgAndArgs...)
+	return next
+}

@@ -21,12 +21,12 @@ func (r *rows) replay(cause error) error {
 		return r.interrupted(cause, fmt.Sprintf("%d rows were already handed out, more than replay-limit (%d) allows to read again", r.delivered, limit))
 	}
 	for attempt := 1; ; attempt++ {
-		q, ch, row, err := r.rerun(old)
+		q, ch, hashes, row, err := r.rerun(old)
 		if err == nil {
 			cn.c.state.CountRetry(q.id, attempt, cause)
 			cn.c.log.LogAttrs(q.ctx, slog.LevelInfo, "e6data: query resumed by replay", slog.String("query_id", old.id),
 				slog.String("new_query_id", q.id), slog.Int64("rows_replayed", r.delivered), slog.Int("attempt", attempt))
-			r.follow(q, ch, row)
+			r.follow(q, ch, hashes, row)
 			return nil
 		}
 		var differs *replayMismatch
@@ -50,17 +50,17 @@ type replayMismatch struct{ reason string }
 func (e *replayMismatch) Error() string { return e.reason }
 
 // rerun runs old's statement again and reads the rows already handed out, verifying them. It
-// returns the new query positioned after them: its current batch and the next row in it (a nil
-// batch when the result ends exactly there).
-func (r *rows) rerun(old *query) (*query, *codec.Chunk, int, error) {
+// returns the new query positioned after them: its current batch with its row hashes, and the
+// next row in it (a nil batch when the result ends exactly there).
+func (r *rows) rerun(old *query) (*query, *codec.Chunk, []uint64, int, error) {
 	q, ch, err := old.cn.startQuery(old.ctx, old.sql, true)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, nil, 0, err
 	}
 	ncols := len(q.md.Fields)
 	if ncols != len(old.md.Fields) {
 		q.clearOnServer()
-		return nil, nil, 0, &replayMismatch{"the new run returned other columns"}
+		return nil, nil, nil, 0, &replayMismatch{"the new run returned other columns"}
 	}
 	var sum uint64
 	row, hashes := 0, []uint64(nil)
@@ -71,7 +71,7 @@ func (r *rows) rerun(old *query) (*query, *codec.Chunk, int, error) {
 		for ch != nil && row >= ch.Size {
 			if ch, err = q.fetch(q.ctx); err != nil {
 				q.clearOnServer()
-				return nil, nil, 0, err
+				return nil, nil, nil, 0, err
 			}
 			row = 0
 			if ch != nil {
@@ -80,16 +80,16 @@ func (r *rows) rerun(old *query) (*query, *codec.Chunk, int, error) {
 		}
 		if ch == nil {
 			q.clearOnServer()
-			return nil, nil, 0, &replayMismatch{fmt.Sprintf("the new run returned fewer than the %d rows already handed out", r.delivered)}
+			return nil, nil, nil, 0, &replayMismatch{fmt.Sprintf("the new run returned fewer than the %d rows already handed out", r.delivered)}
 		}
 		sum = mix(sum ^ hashes[row])
 		row++
 	}
 	if sum != r.sum {
 		q.clearOnServer()
-		return nil, nil, 0, &replayMismatch{fmt.Sprintf("the new run returned other rows than the %d already handed out (the result is not deterministic)", r.delivered)}
+		return nil, nil, nil, 0, &replayMismatch{fmt.Sprintf("the new run returned other rows than the %d already handed out (the result is not deterministic)", r.delivered)}
 	}
-	return q, ch, row, nil
+	return q, ch, hashes, row, nil
 }
 
 func (r *rows) interrupted(cause error, reason string) error {

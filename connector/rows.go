@@ -50,20 +50,23 @@ func newRows(q *query, first *codec.Chunk) *rows {
 			r.scales[i] = first.Vectors[i].Scale
 		}
 	}
-	r.follow(q, first, 0)
+	r.follow(q, first, nil, 0)
 	return r
 }
 
-// follow makes q the query being read, with first as its current batch (row the next row of
-// it), and starts prefetching the batches after it.
-func (r *rows) follow(q *query, first *codec.Chunk, row int) {
+// follow makes q the query being read, with first as its current batch (hashes its row hashes
+// when already computed, row the next row of it), and starts prefetching the batches after it.
+func (r *rows) follow(q *query, first *codec.Chunk, hashes []uint64, row int) {
 	r.q, r.cur, r.row = q, first, row
 	if first == nil {
 		r.err = io.EOF
 		q.clearOnServer() // nothing left to fetch
 		return
 	}
-	r.curHash = rowHashes(first, len(q.md.Fields), r.seed)
+	if hashes == nil {
+		hashes = rowHashes(first, len(q.md.Fields), r.seed)
+	}
+	r.curHash = hashes
 	ctx, stop := context.WithCancel(q.ctx)
 	r.stop = stop
 	r.batches = make(chan fetched, q.cn.cfg.Prefetch)

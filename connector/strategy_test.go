@@ -276,13 +276,7 @@ func TestStrategyGracefulSwitch(t *testing.T) {
 	assert.Equal(t, map[string]int{strategy.Blue: 1}, h.InFlight, "the open rows keep their blue pin")
 
 	// The open rows read to the end on blue, correct and without error.
-	for rows.Next() {
-		var v int64
-		require.NoError(t, rows.Scan(&v))
-		require.Equal(t, next, v)
-		next++
-	}
-	require.NoError(t, rows.Err())
+	next = readSequence(t, rows, next)
 	assert.Equal(t, int64(1001), next)
 	require.NoError(t, rows.Close())
 	sgAllOn(t, srv, info.QueryID, mock.Blue)
@@ -487,13 +481,7 @@ func TestStrategyPythonClientDefects(t *testing.T) {
 		assert.Equal(t, mock.Blue, auth[0].Strategy, "re-validated with the cached colour")
 		assert.Equal(t, map[string]int{strategy.Blue: 1}, c.Health().InFlight, "expiry keeps the running query's pin")
 
-		for rows.Next() {
-			var v int64
-			require.NoError(t, rows.Scan(&v))
-			require.Equal(t, next, v)
-			next++
-		}
-		require.NoError(t, rows.Err())
+		next = readSequence(t, rows, next)
 		assert.Equal(t, int64(1001), next)
 		require.NoError(t, rows.Close())
 		sgNoPins(t, c, srv)
@@ -685,13 +673,7 @@ func TestStrategyPythonClientDefects(t *testing.T) {
 		assert.Greater(t, c.Health().Generation, gen, "the 456 invalidated the colour")
 		assert.Greater(t, len(callsOf(srv, "authenticate")), auth, "connB re-detected")
 
-		for rows.Next() {
-			var v int64
-			require.NoError(t, rows.Scan(&v))
-			require.Equal(t, next, v)
-			next++
-		}
-		require.NoError(t, rows.Err(), "connA's query is untouched by connB's re-detection")
+		next = readSequence(t, rows, next, "connA's query is untouched by connB's re-detection")
 		assert.Equal(t, int64(1001), next)
 		require.NoError(t, rows.Close())
 		sgQueryOne(t, ctx, connA)
