@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/keepalive"
 
+	"github.com/e6data/gorm-e6data/internal/bluegreen"
 	"github.com/e6data/gorm-e6data/internal/e6pb"
 	"github.com/e6data/gorm-e6data/strategy"
 )
@@ -70,7 +71,7 @@ type Connector struct {
 	resumeMu sync.Mutex // one resume at a time per connector (single flight)
 	resuming *resumeFlight
 
-	state     *strategy.State // blue/green state of the cluster, shared in the process
+	state     *bluegreen.State // blue/green state of the cluster, shared in the process
 	stopProbe func()
 }
 
@@ -95,7 +96,7 @@ func NewConnector(cfg Config) (driver.Connector, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	conn := &Connector{cfg: c}
-	state := strategy.Shared(strategy.Key{Endpoint: c.Addr(), ClusterName: c.ClusterName}, strategyOptions(c, log, conn))
+	state := bluegreen.Shared(strategy.Key{Endpoint: c.Addr(), ClusterName: c.ClusterName}, strategyOptions(c, log), rollbackProbe(conn))
 	opts := []grpc.DialOption{
 		grpc.WithTransportCredentials(creds),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(c.MaxRecvMsgSize), grpc.MaxCallSendMsgSize(c.MaxSendMsgSize)),
@@ -119,10 +120,8 @@ func NewConnector(cfg Config) (driver.Connector, error) {
 	return conn, nil
 }
 
-// strategyOptions completes the user's strategy options with the DSN's settings, and with the
-// probe automated rollback uses to check that the previous colour still answers: an
-// authenticate on it through conn.
-func strategyOptions(c *Config, log *slog.Logger, conn *Connector) strategy.Options {
+// strategyOptions completes the user's strategy options with the DSN's settings.
+func strategyOptions(c *Config, log *slog.Logger) strategy.Options {
 	o := c.StrategyOptions
 	if o.TTL == 0 {
 		o.TTL = c.StrategyTTL
@@ -133,15 +132,18 @@ func strategyOptions(c *Config, log *slog.Logger, conn *Connector) strategy.Opti
 	if o.Logger == nil {
 		o.Logger = log
 	}
-	if o.Probe == nil {
-		o.Probe = func(ctx context.Context, colour string) error {
-			if conn.closed.Load() {
-				return ErrConnectorClosed
-			}
-			return conn.newConn().probe(ctx, colour)
-		}
-	}
 	return o
+}
+
+// rollbackProbe is the probe automated rollback uses to check that the previous colour still
+// answers: an authenticate on it through conn.
+func rollbackProbe(conn *Connector) func(ctx context.Context, colour string) error {
+	return func(ctx context.Context, colour string) error {
+		if conn.closed.Load() {
+			return ErrConnectorClosed
+		}
+		return conn.newConn().probe(ctx, colour)
+	}
 }
 
 func (c *Connector) newConn() *Conn {
@@ -179,7 +181,7 @@ func (c *Connector) Close() error {
 	if c.stopProbe != nil {
 		c.stopProbe()
 	}
-	strategy.Unshare(c.state)
+	bluegreen.Unshare(c.state)
 	if err := c.cc.Close(); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}

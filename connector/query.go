@@ -11,6 +11,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/e6data/gorm-e6data/internal/bluegreen"
 	"github.com/e6data/gorm-e6data/internal/codec"
 	"github.com/e6data/gorm-e6data/internal/e6pb"
 	"github.com/e6data/gorm-e6data/strategy"
@@ -24,10 +25,10 @@ type query struct {
 	sql      string
 	catalog  string
 	schema   string
-	colour   string        // the colour every call of the query carries: its pin's
-	pin      *strategy.Pin // held from before prepare until the query ends in any way
-	id       string        // set by prepare
-	engineIP string        // set by prepare
+	colour   string         // the colour every call of the query carries: its pin's
+	pin      *bluegreen.Pin // held from before prepare until the query ends in any way
+	id       string         // set by prepare
+	engineIP string         // set by prepare
 	attempt  int
 	executed bool // executeStatement succeeded: the statement ran on the server
 	md       codec.Metadata

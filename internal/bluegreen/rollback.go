@@ -1,4 +1,4 @@
-package strategy
+package bluegreen
 
 import (
 	"context"
@@ -27,7 +27,7 @@ type rollbackState struct {
 // ignored.
 func (s *State) ReportFailure(colour string, class Class) {
 	c := normColour(colour)
-	if c == "" || (class != Other && class != Unavailable) || s.opts.Probe == nil {
+	if c == "" || (class != Other && class != Unavailable) || s.probe == nil {
 		return
 	}
 	s.mu.Lock()
@@ -50,7 +50,7 @@ func (s *State) ReportFailure(colour string, class Class) {
 	s.mu.Unlock()
 
 	ctx, cancel := context.WithTimeout(context.Background(), s.opts.DetectTimeout)
-	err := s.opts.Probe(ctx, prev)
+	err := s.probe(ctx, prev)
 	class = Classify(ctx, err)
 	cancel()
 

@@ -1,6 +1,10 @@
-package strategy
+package bluegreen
 
-import "sync"
+import (
+	"context"
+	"sync"
+	"time"
+)
 
 // registry holds the one State per cluster of this process, with the number of users of each.
 var registry = struct {
@@ -13,13 +17,13 @@ var registry = struct {
 // All connections and connectors to the same cluster must share it (the spec's "state is per
 // cluster"); two keys never share anything. opts of later calls for the same key are ignored:
 // the first caller configures the cluster's state.
-func Shared(key Key, opts Options) *State {
-	key = key.norm()
+func Shared(key Key, opts Options, probe func(ctx context.Context, colour string) error) *State {
+	key = normKey(key)
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
 	s, ok := registry.states[key]
 	if !ok {
-		s = New(key, opts)
+		s = newState(key, opts, probe, time.Now)
 		registry.states[key] = s
 	}
 	registry.users[s]++

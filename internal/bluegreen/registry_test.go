@@ -1,4 +1,4 @@
-package strategy
+package bluegreen
 
 import (
 	"context"
@@ -13,10 +13,10 @@ import (
 func TestSharedPerKey(t *testing.T) {
 	// Unique endpoints: the registry lives as long as the process (-count=N).
 	ep := fmt.Sprintf("reg-%d", time.Now().UnixNano())
-	a := Shared(Key{Endpoint: ep + ":443", ClusterName: "One"}, Options{Logger: quiet})
-	assert.Same(t, a, Shared(Key{Endpoint: ep + ":443", ClusterName: "ONE"}, Options{Logger: quiet}))
-	b := Shared(Key{Endpoint: ep + ":443", ClusterName: "two"}, Options{Logger: quiet})
-	c := Shared(Key{Endpoint: ep + ":444", ClusterName: "one"}, Options{Logger: quiet})
+	a := Shared(Key{Endpoint: ep + ":443", ClusterName: "One"}, Options{Logger: quiet}, nil)
+	assert.Same(t, a, Shared(Key{Endpoint: ep + ":443", ClusterName: "ONE"}, Options{Logger: quiet}, nil))
+	b := Shared(Key{Endpoint: ep + ":443", ClusterName: "two"}, Options{Logger: quiet}, nil)
+	c := Shared(Key{Endpoint: ep + ":444", ClusterName: "one"}, Options{Logger: quiet}, nil)
 	assert.NotSame(t, a, b)
 	assert.NotSame(t, a, c)
 	assert.NotSame(t, a, New(Key{Endpoint: ep + ":443", ClusterName: "one"}, Options{Logger: quiet}))
@@ -39,18 +39,18 @@ func TestSharedPerKey(t *testing.T) {
 
 func TestUnshareForgetsTheLastUse(t *testing.T) {
 	key := Key{Endpoint: "unshare.example:1", ClusterName: "c"}
-	a := Shared(key, Options{})
-	b := Shared(key, Options{})
+	a := Shared(key, Options{}, nil)
+	b := Shared(key, Options{}, nil)
 	if a != b {
 		t.Fatal("one State per key")
 	}
 	Unshare(a)
-	if Shared(key, Options{}) != a {
+	if Shared(key, Options{}, nil) != a {
 		t.Fatal("the State is forgotten only when its last user gives it back")
 	}
 	Unshare(a)
 	Unshare(a)
-	if Shared(key, Options{}) == a {
+	if Shared(key, Options{}, nil) == a {
 		t.Fatal("the State outlived its last user")
 	}
 	Unshare(a) // unknown now: no effect
