@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -34,13 +35,13 @@ type Driver struct{}
 // Open opens one connection with its own gRPC channel, closed with the connection. database/sql
 // calls OpenConnector instead, which shares one channel between the connections of a *sql.DB.
 func (d *Driver) Open(dsn string) (driver.Conn, error) {
-	c, err := d.OpenConnector(dsn)
+	c, err := d.openConnector(dsn)
 	if err != nil {
 		return nil, err
 	}
 	conn, err := c.Connect(context.Background())
 	if err != nil {
-		_ = c.(*Connector).Close()
+		_ = c.Close()
 		return nil, err
 	}
 	conn.(*Conn).ownsConnector = true
@@ -49,6 +50,14 @@ func (d *Driver) Open(dsn string) (driver.Conn, error) {
 
 // OpenConnector parses dsn and returns a Connector for it.
 func (d *Driver) OpenConnector(dsn string) (driver.Connector, error) {
+	c, err := d.openConnector(dsn)
+	if err != nil {
+		return nil, err // never a typed nil *Connector in the interface
+	}
+	return c, nil
+}
+
+func (d *Driver) openConnector(dsn string) (*Connector, error) {
 	cfg, err := ParseDSN(dsn)
 	if err != nil {
 		return nil, err
@@ -75,10 +84,17 @@ type Connector struct {
 	stopProbe func()
 }
 
+// The Connector is what database/sql needs, and sql.DB.Close closes it.
+var (
+	_ driver.Connector = (*Connector)(nil)
+	_ io.Closer        = (*Connector)(nil)
+)
+
 // NewConnector returns a Connector for cfg, for what a DSN cannot carry (TLS configuration,
-// logger, extra dial options, a token source). Use it with sql.OpenDB. It dials lazily: no
-// network traffic happens before the first query or Ping.
-func NewConnector(cfg Config) (driver.Connector, error) {
+// logger, extra dial options, a token source, strategy options). Use it with sql.OpenDB; keep
+// the *Connector for Health. It dials lazily: no network traffic happens before the first query
+// or Ping.
+func NewConnector(cfg Config) (*Connector, error) {
 	c := cfg.Clone()
 	if err := c.Validate(); err != nil {
 		return nil, err

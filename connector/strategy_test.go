@@ -59,11 +59,11 @@ func sgStart(t testing.TB, opts mock.Options) *mock.Server {
 // Health); t.Cleanup closes the DB.
 func sgOpen(t testing.TB, cfg connector.Config) (*connector.Connector, *sql.DB) {
 	t.Helper()
-	dc, err := connector.NewConnector(cfg)
+	c, err := connector.NewConnector(cfg)
 	require.NoError(t, err)
-	db := sql.OpenDB(dc)
+	db := sql.OpenDB(c)
 	t.Cleanup(func() { _ = db.Close() })
-	return dc.(*connector.Connector), db
+	return c, db
 }
 
 // sgMock starts a mock with small batches holding numbers(1..count), and a connector on it with
