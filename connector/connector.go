@@ -80,7 +80,7 @@ type Connector struct {
 	resumeMu sync.Mutex // one resume at a time per connector (single flight)
 	resuming *resumeFlight
 
-	state     *bluegreen.State // blue/green state of the cluster, shared in the process
+	state     *bluegreen.Use // blue/green state of the cluster, shared in the process
 	stopProbe func()
 }
 
@@ -112,7 +112,13 @@ func NewConnector(cfg Config) (*Connector, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	conn := &Connector{cfg: c}
-	state := bluegreen.Shared(strategy.Key{Endpoint: c.Addr(), ClusterName: c.ClusterName}, strategyOptions(c, log), rollbackProbe(conn))
+	// The cluster's blue/green state is shared by the process's connectors to it; this one's
+	// OnEvent, Logger and rollback probe join it, and options that conflict with those of the
+	// other open connectors are refused (*strategy.OptionsConflictError).
+	state, err := bluegreen.Shared(strategy.Key{Endpoint: c.Addr(), ClusterName: c.ClusterName}, strategyOptions(c, log), rollbackProbe(conn))
+	if err != nil {
+		return nil, fmt.Errorf("e6data: %w", err)
+	}
 	opts := []grpc.DialOption{
 		grpc.WithTransportCredentials(creds),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(c.MaxRecvMsgSize), grpc.MaxCallSendMsgSize(c.MaxSendMsgSize)),
@@ -123,6 +129,7 @@ func NewConnector(cfg Config) (*Connector, error) {
 	opts = append(opts, c.DialOptions...)
 	cc, err := grpc.NewClient(c.Addr(), opts...)
 	if err != nil {
+		bluegreen.Unshare(state)
 		return nil, fmt.Errorf("e6data: set up the gRPC channel to %s: %w", c.Addr(), err)
 	}
 	ctx, stop := context.WithCancel(context.Background())

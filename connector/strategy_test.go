@@ -882,8 +882,14 @@ func testTwoClustersKeepSeparateState(t *testing.T) {
 
 	keyA := strategy.Key{Endpoint: srvA.Addr(), ClusterName: "Cluster-A"}
 	keyB := strategy.Key{Endpoint: srvB.Addr(), ClusterName: "cluster-b"}
-	assert.NotSame(t, bluegreen.Shared(keyA, strategy.Options{}, nil), bluegreen.Shared(keyB, strategy.Options{}, nil))
-	assert.Same(t, bluegreen.Shared(keyA, strategy.Options{}, nil), bluegreen.Shared(strategy.Key{Endpoint: srvA.Addr(), ClusterName: "cluster-a"}, strategy.Options{}, nil),
+	shared := func(k strategy.Key) *bluegreen.State {
+		u, err := bluegreen.Shared(k, strategy.Options{}, nil)
+		require.NoError(t, err)
+		defer bluegreen.Unshare(u)
+		return u.State
+	}
+	assert.NotSame(t, shared(keyA), shared(keyB))
+	assert.Same(t, shared(keyA), shared(strategy.Key{Endpoint: srvA.Addr(), ClusterName: "cluster-a"}),
 		"the cluster name is compared lower-cased")
 
 	// A second connector to cluster A shares its state.

@@ -1,6 +1,8 @@
 package strategy
 
-// Metric names, all under e6data.
+// Names of the OpenTelemetry instruments the driver records on Options.MeterProvider. Every
+// one carries the attributes e6data.cluster and server.address; detections and their duration
+// also success, wrong_strategy rpc.method, pins strategy. Durations are in seconds.
 const (
 	MetricDetections        = "e6data.strategy.detections"
 	MetricDetectionDuration = "e6data.strategy.detection.duration"

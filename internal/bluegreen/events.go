@@ -14,19 +14,37 @@ func (s *State) ev(evs *events, e Event) {
 	*evs = append(*evs, e)
 }
 
-// fire logs and delivers evs. Call without mu.
+// fire logs evs to every member's logger and delivers them to every member's OnEvent: they are
+// about the cluster's state, which all members share. Call without mu.
 func (s *State) fire(evs events) {
+	if len(evs) == 0 {
+		return
+	}
+	ms := s.memberList()
 	for _, e := range evs {
-		s.logEvent(e)
-		if s.opts.OnEvent != nil {
-			s.opts.OnEvent(e)
+		logEvent(s.log, e)
+		for _, m := range ms {
+			if m.onEvent != nil {
+				m.onEvent(e)
+			}
 		}
 	}
 }
 
-// logEvent writes the INFO timeline of switches (and WARNs). Tokens never reach an Event, so
-// they never reach the log.
-func (s *State) logEvent(e Event) {
+// fireTo logs evs to m's logger and delivers them to m's OnEvent only: they are about m's own
+// queries. Call without mu.
+func (s *State) fireTo(m *member, evs events) {
+	for _, e := range evs {
+		logEvent(m.tagged, e)
+		if m.onEvent != nil {
+			m.onEvent(e)
+		}
+	}
+}
+
+// logEvent writes the INFO timeline of switches (and WARNs) to l. Tokens never reach an Event,
+// so they never reach the log.
+func logEvent(l *slog.Logger, e Event) {
 	ctx := context.Background()
 	level, msg := slog.LevelInfo, ""
 	attrs := make([]slog.Attr, 0, 8)
@@ -73,25 +91,33 @@ func (s *State) logEvent(e Event) {
 	if e.Err != nil {
 		attrs = append(attrs, slog.String("error", e.Err.Error()))
 	}
-	s.log.LogAttrs(ctx, level, msg, attrs...)
+	l.LogAttrs(ctx, level, msg, attrs...)
 }
 
 // CountRetry records that the driver transparently re-runs query queryID (attempt counts from
 // 1 for the first retry) after err: metric e6data.query.retries and EventRetry.
 func (s *State) CountRetry(queryID string, attempt int, err error) {
+	s.fire(s.retried(queryID, attempt, err))
+}
+
+func (s *State) retried(queryID string, attempt int, err error) events {
 	s.met.retry()
 	var evs events
 	s.ev(&evs, Event{Kind: EventRetry, QueryID: queryID, Attempt: attempt, Err: err, Generation: s.Generation()})
-	s.fire(evs)
+	return evs
 }
 
 // CountInterrupted records that a deployment switch cut query queryID (ErrQueryInterrupted
 // returned to the caller): metric e6data.query.interrupted and EventInterrupted.
 func (s *State) CountInterrupted(queryID string, err error) {
+	s.fire(s.interrupted(queryID, err))
+}
+
+func (s *State) interrupted(queryID string, err error) events {
 	s.met.interrupted()
 	var evs events
 	s.ev(&evs, Event{Kind: EventInterrupted, QueryID: queryID, Err: err, Generation: s.Generation()})
-	s.fire(evs)
+	return evs
 }
 
 // CountAutoResume records that the driver resumed a suspended cluster: metric

@@ -45,12 +45,12 @@ func TestFileStoreSharesDetection(t *testing.T) {
 	dir := t.TempDir()
 	key := Key{Endpoint: "e6:443", ClusterName: "prod"}
 	clk := newClock()
-	a := newState(key, Options{Store: strategy.NewFileStore(dir, quiet), Logger: quiet}, nil, clk.Now)
+	a := newState(key, Options{Store: strategy.NewFileStore(dir, quiet), Logger: quiet}, clk.Now)
 	_, _, err := a.Colour(context.Background(), newCluster(Green).probe)
 	require.NoError(t, err)
 
 	clk.Add(time.Minute)
-	b := newState(key, Options{Store: strategy.NewFileStore(dir, quiet), Logger: quiet}, nil, clk.Now)
+	b := newState(key, Options{Store: strategy.NewFileStore(dir, quiet), Logger: quiet}, clk.Now)
 	cl := newCluster(Green)
 	c, _, err := b.Colour(context.Background(), cl.probe)
 	require.NoError(t, err)
@@ -60,7 +60,7 @@ func TestFileStoreSharesDetection(t *testing.T) {
 
 	// Past the TTL the record is not trusted.
 	clk.Add(5 * time.Minute)
-	d := newState(key, Options{Store: strategy.NewFileStore(dir, quiet), Logger: quiet}, nil, clk.Now)
+	d := newState(key, Options{Store: strategy.NewFileStore(dir, quiet), Logger: quiet}, clk.Now)
 	_, _, err = d.Colour(context.Background(), cl.probe)
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), cl.count(Green))

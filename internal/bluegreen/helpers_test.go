@@ -122,7 +122,9 @@ func testStateProbing(t *testing.T, opts Options, probe func(ctx context.Context
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	return newState(Key{Endpoint: "e6:443", ClusterName: "Prod"}, opts, probe, clk.Now), clk, rec, buf
+	s := newState(Key{Endpoint: "e6:443", ClusterName: "Prod"}, opts, clk.Now)
+	s.join(opts.OnEvent, opts.Logger, probe)
+	return s, clk, rec, buf
 }
 
 // detected returns a State that has detected colour.

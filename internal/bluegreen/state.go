@@ -73,8 +73,9 @@ type State struct {
 	log  *slog.Logger
 	met  meters
 
-	probe func(ctx context.Context, colour string) error // automated rollback's; nil disables it
-	clock func() time.Time
+	asked   Options // the options as the first member asked for them (before defaults): see conflict
+	clock   func() time.Time
+	members members // the connectors using the State, with their own hooks
 
 	// view is an immutable snapshot of (colour for new work, generation) read without the lock
 	// by the interceptor's steady path; it is replaced under mu whenever either changes.
@@ -116,22 +117,29 @@ type view struct {
 	gen    uint64
 }
 
-// New returns a private State for key. Most callers want Shared.
-func New(key Key, opts Options) *State { return newState(key, opts, nil, time.Now) }
+// New returns a private State for key, whose one member has opts' OnEvent and Logger and no
+// probe (so no automated rollback). Connectors share a State through Shared.
+func New(key Key, opts Options) *State {
+	s := newState(key, opts, time.Now)
+	s.join(opts.OnEvent, opts.Logger, nil)
+	return s
+}
 
-// newState returns a State whose automated rollback probes with probe (nil: no rollback) and
-// whose clock is now (tests set it).
-func newState(key Key, opts Options, probe func(ctx context.Context, colour string) error, now func() time.Time) *State {
+// newState returns a State without members, whose clock is now (tests set it). Its logger
+// writes to every member's (fanout); opts.OnEvent and opts.Logger are the members'.
+func newState(key Key, opts Options, now func() time.Time) *State {
+	asked := opts
+	asked.Selector = slices.Clone(opts.Selector)
 	key = normKey(key)
 	opts = withDefaults(opts)
 	s := &State{
 		key:  key,
 		opts: opts,
-		log:  opts.Logger.With(slog.String("cluster", key.ClusterName), slog.String("endpoint", key.Endpoint)),
 		pins: make(map[string]int, 2),
 		live: make(map[*Pin]struct{}),
 	}
-	s.probe, s.clock = probe, now
+	s.asked, s.clock = asked, now
+	s.log = slog.New(&fanout{s: s}).With(slog.String("cluster", key.ClusterName), slog.String("endpoint", key.Endpoint))
 	s.met = newMeters(opts.MeterProvider, key)
 	s.md.init(key.ClusterName)
 	s.view.Store(&view{})
