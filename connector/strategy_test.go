@@ -1,6 +1,6 @@
 package connector_test
 
-// Tests of the zero-downtime blue/green support (spec/zero-downtime.md) end to end, against the
+// Tests of the zero-downtime blue/green support end to end, against the
 // in-process mock cluster: detection, graceful and abrupt switches, starvation under steady load,
 // and one subtest per defect of e6data's Python client that the driver must not have.
 

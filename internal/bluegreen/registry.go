@@ -51,7 +51,8 @@ func Shared(key Key, opts Options, probe func(ctx context.Context, colour string
 	return &Use{State: s, m: s.join(opts.OnEvent, opts.Logger, probe)}, nil
 }
 
-// Unshare gives back a Use obtained from Shared: its hooks leave the State at once. When the
+// Unshare gives back a Use obtained from Shared: its hooks leave the State at once (an event
+// being delivered at that very moment may still reach them, none after). When the
 // last user gave its Use back, the process forgets the cluster's state (a later Shared starts
 // afresh, from the Store, with its own options), so a process that connects to many clusters
 // over time does not keep them all. A Use is given back once; later calls do nothing.
