@@ -41,9 +41,8 @@ func TestChaosBlueGreenSwitches(t *testing.T) {
 	logs := &countingHandler{}
 	cfg := configFor(t, srv, "prefetch=1", "retry-attempts=8")
 	cfg.Logger = slog.New(logs)
-	dc, err := connector.NewConnector(cfg)
+	c, err := connector.NewConnector(cfg)
 	require.NoError(t, err)
-	c := dc.(*connector.Connector)
 	db := sql.OpenDB(c)
 	t.Cleanup(func() { _ = db.Close() })
 	db.SetMaxOpenConns(workers)

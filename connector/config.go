@@ -19,7 +19,7 @@ import (
 )
 
 // Defaults of the Config fields, as NewConfig sets them. Each matches the official Python
-// client where it has one (wire-protocol.md §1 and §7.2).
+// client where it has one.
 const (
 	defaultPortTLS            = 443
 	defaultPortPlain          = 80
@@ -148,9 +148,11 @@ type Config struct {
 	// StrategyOptions tunes the blue/green state of the cluster (see package strategy): an
 	// event callback (OnEvent), the initial colour order (Selector), a Store shared between
 	// processes (strategy.NewFileStore), a MeterProvider for the e6data.* metrics, automated
-	// rollback (Probe is set by the driver). TTL and Selector come from the DSN's strategy-ttl
-	// and strategy when left zero. The state is shared by every connector to the same endpoint
-	// and cluster name in the process: the first connector's options are the ones in force.
+	// rollback. TTL and Selector come from the DSN's strategy-ttl and strategy when left zero;
+	// Logger defaults to the Logger above. The state is shared by every open connector to the
+	// same endpoint and cluster name in the process: each one's OnEvent and Logger receive its
+	// events, and NewConnector refuses options that would shape it differently from the other
+	// open connectors' (*strategy.OptionsConflictError naming the field).
 	StrategyOptions strategy.Options
 	// HealthProbeInterval, when positive, starts a background probe that re-validates the
 	// active colour at that interval (stopped by Close). Default 0: off.

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -15,6 +16,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/keepalive"
 
+	"github.com/e6data/gorm-e6data/internal/bluegreen"
 	"github.com/e6data/gorm-e6data/internal/e6pb"
 	"github.com/e6data/gorm-e6data/strategy"
 )
@@ -33,13 +35,13 @@ type Driver struct{}
 // Open opens one connection with its own gRPC channel, closed with the connection. database/sql
 // calls OpenConnector instead, which shares one channel between the connections of a *sql.DB.
 func (d *Driver) Open(dsn string) (driver.Conn, error) {
-	c, err := d.OpenConnector(dsn)
+	c, err := d.openConnector(dsn)
 	if err != nil {
 		return nil, err
 	}
 	conn, err := c.Connect(context.Background())
 	if err != nil {
-		_ = c.(*Connector).Close()
+		_ = c.Close()
 		return nil, err
 	}
 	conn.(*Conn).ownsConnector = true
@@ -48,6 +50,14 @@ func (d *Driver) Open(dsn string) (driver.Conn, error) {
 
 // OpenConnector parses dsn and returns a Connector for it.
 func (d *Driver) OpenConnector(dsn string) (driver.Connector, error) {
+	c, err := d.openConnector(dsn)
+	if err != nil {
+		return nil, err // never a typed nil *Connector in the interface
+	}
+	return c, nil
+}
+
+func (d *Driver) openConnector(dsn string) (*Connector, error) {
 	cfg, err := ParseDSN(dsn)
 	if err != nil {
 		return nil, err
@@ -70,14 +80,21 @@ type Connector struct {
 	resumeMu sync.Mutex // one resume at a time per connector (single flight)
 	resuming *resumeFlight
 
-	state     *strategy.State // blue/green state of the cluster, shared in the process
+	state     *bluegreen.Use // blue/green state of the cluster, shared in the process
 	stopProbe func()
 }
 
+// The Connector is what database/sql needs, and sql.DB.Close closes it.
+var (
+	_ driver.Connector = (*Connector)(nil)
+	_ io.Closer        = (*Connector)(nil)
+)
+
 // NewConnector returns a Connector for cfg, for what a DSN cannot carry (TLS configuration,
-// logger, extra dial options, a token source). Use it with sql.OpenDB. It dials lazily: no
-// network traffic happens before the first query or Ping.
-func NewConnector(cfg Config) (driver.Connector, error) {
+// logger, extra dial options, a token source, strategy options). Use it with sql.OpenDB; keep
+// the *Connector for Health. It dials lazily: no network traffic happens before the first query
+// or Ping.
+func NewConnector(cfg Config) (*Connector, error) {
 	c := cfg.Clone()
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -95,7 +112,13 @@ func NewConnector(cfg Config) (driver.Connector, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	conn := &Connector{cfg: c}
-	state := strategy.Shared(strategy.Key{Endpoint: c.Addr(), ClusterName: c.ClusterName}, strategyOptions(c, log, conn))
+	// The cluster's blue/green state is shared by the process's connectors to it; this one's
+	// OnEvent, Logger and rollback probe join it, and options that conflict with those of the
+	// other open connectors are refused (*strategy.OptionsConflictError).
+	state, err := bluegreen.Shared(strategy.Key{Endpoint: c.Addr(), ClusterName: c.ClusterName}, strategyOptions(c, log), rollbackProbe(conn))
+	if err != nil {
+		return nil, fmt.Errorf("e6data: %w", err)
+	}
 	opts := []grpc.DialOption{
 		grpc.WithTransportCredentials(creds),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(c.MaxRecvMsgSize), grpc.MaxCallSendMsgSize(c.MaxSendMsgSize)),
@@ -106,6 +129,7 @@ func NewConnector(cfg Config) (driver.Connector, error) {
 	opts = append(opts, c.DialOptions...)
 	cc, err := grpc.NewClient(c.Addr(), opts...)
 	if err != nil {
+		bluegreen.Unshare(state)
 		return nil, fmt.Errorf("e6data: set up the gRPC channel to %s: %w", c.Addr(), err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
@@ -119,10 +143,8 @@ func NewConnector(cfg Config) (driver.Connector, error) {
 	return conn, nil
 }
 
-// strategyOptions completes the user's strategy options with the DSN's settings, and with the
-// probe automated rollback uses to check that the previous colour still answers: an
-// authenticate on it through conn.
-func strategyOptions(c *Config, log *slog.Logger, conn *Connector) strategy.Options {
+// strategyOptions completes the user's strategy options with the DSN's settings.
+func strategyOptions(c *Config, log *slog.Logger) strategy.Options {
 	o := c.StrategyOptions
 	if o.TTL == 0 {
 		o.TTL = c.StrategyTTL
@@ -133,15 +155,18 @@ func strategyOptions(c *Config, log *slog.Logger, conn *Connector) strategy.Opti
 	if o.Logger == nil {
 		o.Logger = log
 	}
-	if o.Probe == nil {
-		o.Probe = func(ctx context.Context, colour string) error {
-			if conn.closed.Load() {
-				return ErrConnectorClosed
-			}
-			return conn.newConn().probe(ctx, colour)
-		}
-	}
 	return o
+}
+
+// rollbackProbe is the probe automated rollback uses to check that the previous colour still
+// answers: an authenticate on it through conn.
+func rollbackProbe(conn *Connector) func(ctx context.Context, colour string) error {
+	return func(ctx context.Context, colour string) error {
+		if conn.closed.Load() {
+			return ErrConnectorClosed
+		}
+		return conn.newConn().probe(ctx, colour)
+	}
 }
 
 func (c *Connector) newConn() *Conn {
@@ -179,7 +204,7 @@ func (c *Connector) Close() error {
 	if c.stopProbe != nil {
 		c.stopProbe()
 	}
-	strategy.Unshare(c.state)
+	bluegreen.Unshare(c.state)
 	if err := c.cc.Close(); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}

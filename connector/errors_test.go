@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"io"
 	"log/slog"
 	"math"
 	"strings"
@@ -198,7 +197,7 @@ func TestTypedErrors(t *testing.T) {
 		require.NoError(t, err)
 		conn, err := c.Connect(testCtx(t))
 		require.NoError(t, err)
-		require.NoError(t, c.(io.Closer).Close())
+		require.NoError(t, c.Close())
 		_, err = c.Connect(testCtx(t))
 		assert.ErrorIs(t, err, connector.ErrConnectorClosed)
 		_, err = conn.(driver.QueryerContext).QueryContext(testCtx(t), "SELECT 1", nil)

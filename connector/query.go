@@ -11,12 +11,13 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/e6data/gorm-e6data/internal/bluegreen"
 	"github.com/e6data/gorm-e6data/internal/codec"
 	"github.com/e6data/gorm-e6data/internal/e6pb"
 	"github.com/e6data/gorm-e6data/strategy"
 )
 
-// query is one run of one statement through e6data's lifecycle (wire-protocol.md §4): prepare,
+// query is one run of one statement through e6data's query lifecycle: prepare,
 // execute, result metadata, result batches until the end marker, and clearOrCancelQuery always.
 type query struct {
 	cn       *Conn
@@ -24,10 +25,10 @@ type query struct {
 	sql      string
 	catalog  string
 	schema   string
-	colour   string        // the colour every call of the query carries: its pin's
-	pin      *strategy.Pin // held from before prepare until the query ends in any way
-	id       string        // set by prepare
-	engineIP string        // set by prepare
+	colour   string         // the colour every call of the query carries: its pin's
+	pin      *bluegreen.Pin // held from before prepare until the query ends in any way
+	id       string         // set by prepare
+	engineIP string         // set by prepare
 	attempt  int
 	executed bool // executeStatement succeeded: the statement ran on the server
 	md       codec.Metadata

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/e6data/gorm-e6data/internal/bluegreen"
 	"github.com/e6data/gorm-e6data/strategy"
 )
 
@@ -17,14 +18,14 @@ import (
 // call makes one RPC attempt on colour for query q (nil for calls that are not about a query)
 // and returns a failure as *Error.
 func (cn *Conn) call(ctx context.Context, rpc string, q *query, colour string, fn func(context.Context) error) error {
-	c := strategy.Call{Strategy: colour}
+	c := bluegreen.Call{Strategy: colour}
 	qid := ""
 	if q != nil {
 		c, qid = q.pin.Call(q.engineIP), q.id
 		c.Strategy = colour
 	}
 	start := time.Now()
-	err := fn(strategy.WithCall(ctx, c))
+	err := fn(bluegreen.WithCall(ctx, c))
 	log := cn.c.log
 	if err == nil {
 		cn.c.state.ReportSuccess(colour)

@@ -1,6 +1,6 @@
 package connector_test
 
-// Tests of the zero-downtime blue/green support (spec/zero-downtime.md) end to end, against the
+// Tests of the zero-downtime blue/green support end to end, against the
 // in-process mock cluster: detection, graceful and abrupt switches, starvation under steady load,
 // and one subtest per defect of e6data's Python client that the driver must not have.
 
@@ -28,6 +28,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/e6data/gorm-e6data/connector"
+	"github.com/e6data/gorm-e6data/internal/bluegreen"
 	"github.com/e6data/gorm-e6data/internal/e6pb"
 	"github.com/e6data/gorm-e6data/mock"
 	"github.com/e6data/gorm-e6data/strategy"
@@ -43,7 +44,7 @@ var (
 var sgClusters atomic.Int64
 
 // sgStart starts a mock with a cluster name of its own when opts has none. The blue/green state
-// is process-wide per endpoint and cluster name (strategy.Shared) and outlives the connectors,
+// is process-wide per endpoint and cluster name (bluegreen.Shared) and outlives the connectors,
 // so a mock that reuses the ephemeral port of an earlier, closed mock would otherwise inherit
 // that mock's colour and options.
 func sgStart(t testing.TB, opts mock.Options) *mock.Server {
@@ -58,11 +59,11 @@ func sgStart(t testing.TB, opts mock.Options) *mock.Server {
 // Health); t.Cleanup closes the DB.
 func sgOpen(t testing.TB, cfg connector.Config) (*connector.Connector, *sql.DB) {
 	t.Helper()
-	dc, err := connector.NewConnector(cfg)
+	c, err := connector.NewConnector(cfg)
 	require.NoError(t, err)
-	db := sql.OpenDB(dc)
+	db := sql.OpenDB(c)
 	t.Cleanup(func() { _ = db.Close() })
-	return dc.(*connector.Connector), db
+	return c, db
 }
 
 // sgMock starts a mock with small batches holding numbers(1..count), and a connector on it with
@@ -810,7 +811,7 @@ type pingPongReply struct{ hint string }
 func (r *pingPongReply) GetNewStrategy() string { return r.hint }
 
 func testHintPingPong(t *testing.T) {
-	s := strategy.New(strategy.Key{Endpoint: "ping-pong.invalid:443", ClusterName: t.Name()}, strategy.Options{Logger: slog.New(slog.DiscardHandler)})
+	s := bluegreen.New(strategy.Key{Endpoint: "ping-pong.invalid:443", ClusterName: t.Name()}, strategy.Options{Logger: slog.New(slog.DiscardHandler)})
 	_, _, err := s.Colour(context.Background(), func(context.Context, string) error { return nil })
 	require.NoError(t, err)
 	require.Equal(t, strategy.Blue, s.Active())
@@ -833,7 +834,7 @@ func testHintPingPong(t *testing.T) {
 		gen := s.Generation()
 		p, ok := s.Acquire()
 		require.True(t, ok)
-		ctx := strategy.WithCall(context.Background(), p.Call(""))
+		ctx := bluegreen.WithCall(context.Background(), p.Call(""))
 		require.NoError(t, icpt(ctx, "/QueryEngineService/authenticate", nil, &pingPongReply{}, nil, hint(colours[i%2])))
 		p.Release()
 		assert.LessOrEqual(t, s.Generation()-gen, uint64(2), "round %d: one promotion and one hint at most", i)
@@ -847,7 +848,7 @@ func testHintPingPong(t *testing.T) {
 	require.True(t, ok)
 	defer p.Release()
 	gen := s.Generation()
-	ctx := strategy.WithCall(context.Background(), p.Call(""))
+	ctx := bluegreen.WithCall(context.Background(), p.Call(""))
 	var wg sync.WaitGroup
 	for i := range 32 {
 		wg.Add(1)
@@ -881,8 +882,14 @@ func testTwoClustersKeepSeparateState(t *testing.T) {
 
 	keyA := strategy.Key{Endpoint: srvA.Addr(), ClusterName: "Cluster-A"}
 	keyB := strategy.Key{Endpoint: srvB.Addr(), ClusterName: "cluster-b"}
-	assert.NotSame(t, strategy.Shared(keyA, strategy.Options{}), strategy.Shared(keyB, strategy.Options{}))
-	assert.Same(t, strategy.Shared(keyA, strategy.Options{}), strategy.Shared(strategy.Key{Endpoint: srvA.Addr(), ClusterName: "cluster-a"}, strategy.Options{}),
+	shared := func(k strategy.Key) *bluegreen.State {
+		u, err := bluegreen.Shared(k, strategy.Options{}, nil)
+		require.NoError(t, err)
+		defer bluegreen.Unshare(u)
+		return u.State
+	}
+	assert.NotSame(t, shared(keyA), shared(keyB))
+	assert.Same(t, shared(keyA), shared(strategy.Key{Endpoint: srvA.Addr(), ClusterName: "cluster-a"}),
 		"the cluster name is compared lower-cased")
 
 	// A second connector to cluster A shares its state.
@@ -923,7 +930,7 @@ func testTwoClustersKeepSeparateState(t *testing.T) {
 }
 
 // Two processes share a detection through the file store. A second State for the same cluster
-// cannot exist in this process (strategy.Shared), so the test binary runs itself as the second
+// cannot exist in this process (bluegreen.Shared), so the test binary runs itself as the second
 // process (TestStrategyHelperProcess).
 func TestStrategyFileStoreSharedBetweenProcesses(t *testing.T) {
 	if testing.Short() {

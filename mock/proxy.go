@@ -14,11 +14,12 @@ import (
 
 type recordKey struct{}
 
-// ServeHTTP is the cluster's front proxy: it counts and logs every call, holds calls while the
-// cluster is frozen, answers HTTP 503 for QueryEngineService calls while suspended and the
-// wrong-strategy answer for a colour that is not serving — both at the HTTP/2 layer, before gRPC
-// sees the call, as the real proxy does — and hands everything else to the gRPC server.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// proxy is the cluster's front proxy, the HTTP handler of its server: it counts and logs every
+// call, holds calls while the cluster is frozen, answers HTTP 503 for QueryEngineService calls
+// while suspended and the wrong-strategy answer for a colour that is not serving — both at the
+// HTTP/2 layer, before gRPC sees the call, as the real proxy does — and hands everything else
+// to the gRPC server.
+func (s *Server) proxy(w http.ResponseWriter, r *http.Request) {
 	rec := &CallRecord{
 		Time:        time.Now(),
 		Method:      rpcName(r.URL.Path),

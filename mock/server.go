@@ -94,7 +94,7 @@ func NewServer(opts Options) (*Server, error) {
 		protocols.SetUnencryptedHTTP2(true)
 	}
 	s.http = &http.Server{
-		Handler:   s,
+		Handler:   http.HandlerFunc(s.proxy),
 		Protocols: protocols,
 		ConnState: s.trackConn,
 		TLSConfig: opts.TLS,

@@ -1,16 +1,3 @@
-// Package strategy is e6data's zero-downtime blue/green contract on the client side
-// (zero-downtime.md), between the driver's query lifecycle and the wire:
-//
-//   - Classify, the one error classifier every retry decision uses (456 in all its shapes, 503,
-//     "Access denied", context errors first);
-//   - State, one per cluster (endpoint + cluster name) and process (Shared): colour detection
-//     (single flight), per-query pins, transitions on new_strategy hints (drain model), TTL,
-//     automated rollback, a Store to share detections between processes (NewFileStore),
-//     Health, events and OpenTelemetry metrics;
-//   - State.UnaryClientInterceptor, which attaches the strategy, cluster-name and plannerip
-//     headers to every call and feeds the replies' hints back to the State.
-//
-// Retrying is the driver's decision (package connector); this package only says what happened.
 package strategy
 
 import (
@@ -61,7 +48,7 @@ func (c Class) String() string {
 }
 
 // httpStatus matches the ways gRPC libraries report an HTTP status a proxy answered instead of
-// gRPC (wire-protocol.md §7.1): grpc-go's "status code 456", C-core's "status: 456", e6data's
+// gRPC: grpc-go's "status code 456", C-core's "status: 456", e6data's
 // Python mock's "Status: 456".
 var (
 	http456 = regexp.MustCompile(`(?i)(status:|server:|status code)\s*456\b`)

@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/e6data/gorm-e6data/internal/names"
 )
 
 // fileVersion is the format of FileStore's files; a file of another version is ignored.
@@ -78,14 +80,14 @@ func (f *FileStore) Load(ctx context.Context, key Key) (Record, bool, error) {
 		why = fmt.Sprintf("unknown version %d", fr.Version)
 	case fr.Endpoint != key.Endpoint || fr.ClusterName != key.ClusterName:
 		why = "record of another cluster"
-	case normColour(fr.Colour) == "":
+	case names.Colour(fr.Colour) == "":
 		why = "unknown strategy"
 	}
 	if why != "" {
 		f.log.LogAttrs(ctx, slog.LevelWarn, "e6data: ignoring strategy store file", slog.String("file", p), slog.String("reason", why))
 		return Record{}, false, nil
 	}
-	return Record{Colour: normColour(fr.Colour), ValidatedAt: fr.ValidatedAt, Generation: fr.Generation}, true, nil
+	return Record{Colour: names.Colour(fr.Colour), ValidatedAt: fr.ValidatedAt, Generation: fr.Generation}, true, nil
 }
 
 // Save writes the record of key atomically.

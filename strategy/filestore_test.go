@@ -2,11 +2,8 @@ package strategy
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -59,86 +56,10 @@ func TestFileStoreIgnoresBadFiles(t *testing.T) {
 			assert.Contains(t, logs.String(), "level=WARN")
 			assert.Contains(t, logs.String(), tc.reason)
 
-			// A State over it just probes.
-			s := New(key, Options{Store: fs, Logger: quiet})
-			cl := newCluster(Blue)
-			c, _, err := s.Colour(context.Background(), cl.probe)
-			require.NoError(t, err)
-			assert.Equal(t, Blue, c)
-			assert.Equal(t, int64(1), cl.count(Blue))
-			// And the detection replaced the bad file.
+			// A save replaces the bad file.
+			require.NoError(t, fs.Save(context.Background(), key, Record{Colour: Blue, ValidatedAt: time.Now()}))
 			_, ok, _ = fs.Load(context.Background(), key)
 			assert.True(t, ok)
 		})
 	}
-}
-
-// Two States with separate registries and FileStores on one directory, as two processes
-// would be: the second adopts the first's detection without probing.
-func TestFileStoreSharesDetection(t *testing.T) {
-	dir := t.TempDir()
-	key := Key{Endpoint: "e6:443", ClusterName: "prod"}
-	clk := newClock()
-	a := New(key, Options{Store: NewFileStore(dir, quiet), Now: clk.Now, Logger: quiet})
-	_, _, err := a.Colour(context.Background(), newCluster(Green).probe)
-	require.NoError(t, err)
-
-	clk.Add(time.Minute)
-	b := New(key, Options{Store: NewFileStore(dir, quiet), Now: clk.Now, Logger: quiet})
-	cl := newCluster(Green)
-	c, _, err := b.Colour(context.Background(), cl.probe)
-	require.NoError(t, err)
-	assert.Equal(t, Green, c)
-	assert.Zero(t, cl.count(Blue)+cl.count(Green))
-	assert.Equal(t, time.Minute, b.Health().Age, "age counts from the first process's validation")
-
-	// Past the TTL the record is not trusted.
-	clk.Add(5 * time.Minute)
-	d := New(key, Options{Store: NewFileStore(dir, quiet), Now: clk.Now, Logger: quiet})
-	_, _, err = d.Colour(context.Background(), cl.probe)
-	require.NoError(t, err)
-	assert.Equal(t, int64(1), cl.count(Green))
-}
-
-const helperEnv = "STRATEGY_TEST_HELPER_DIR"
-
-// TestHelperProcess is the child of TestFileStoreTwoProcesses: it detects with a counting
-// probe, which writes the store, and prints how many probes it made.
-func TestHelperProcess(t *testing.T) {
-	dir := os.Getenv(helperEnv)
-	if dir == "" {
-		t.Skip("helper process only")
-	}
-	s := New(Key{Endpoint: "e6:443", ClusterName: "prod"}, Options{Store: NewFileStore(dir, quiet), Logger: quiet})
-	cl := newCluster(Green)
-	c, _, err := s.Colour(context.Background(), cl.probe)
-	if err != nil {
-		fmt.Println("error", err)
-		os.Exit(3)
-	}
-	fmt.Printf("HELPER %s %d\n", c, cl.count(Blue)+cl.count(Green))
-}
-
-func TestFileStoreTwoProcesses(t *testing.T) {
-	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), helperEnv+"="+dir)
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	var colour string
-	var probes int
-	for _, line := range strings.Split(string(out), "\n") {
-		if n, _ := fmt.Sscanf(line, "HELPER %s %d", &colour, &probes); n == 2 {
-			break
-		}
-	}
-	require.Equal(t, Green, colour, "%s", out)
-	assert.Equal(t, 2, probes, "the child probed blue (456) then green")
-
-	s := New(Key{Endpoint: "e6:443", ClusterName: "prod"}, Options{Store: NewFileStore(dir, quiet), Logger: quiet})
-	cl := newCluster(Green)
-	c, _, err := s.Colour(context.Background(), cl.probe)
-	require.NoError(t, err)
-	assert.Equal(t, Green, c)
-	assert.Zero(t, cl.count(Blue)+cl.count(Green), "the parent never probes")
 }

@@ -1,4 +1,4 @@
-package strategy
+package bluegreen
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/e6data/gorm-e6data/strategy"
 )
 
 func TestColourDetection(t *testing.T) {
@@ -43,7 +45,7 @@ func TestColourDetection(t *testing.T) {
 			if tc.wantErr != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tc.wantErr)
-				assert.Equal(t, tc.noColour, errors.Is(err, ErrNoStrategy))
+				assert.Equal(t, tc.noColour, errors.Is(err, strategy.ErrNoStrategy))
 				if tc.fail != nil {
 					assert.ErrorIs(t, err, tc.fail)
 				}
@@ -195,7 +197,7 @@ func TestInvalidate(t *testing.T) {
 }
 
 func TestStoreSharedAcrossStates(t *testing.T) {
-	store := NewMemoryStore()
+	store := strategy.NewMemoryStore()
 	key := Key{Endpoint: "e6:443", ClusterName: "prod"}
 	a := New(key, Options{Store: store, Logger: quiet})
 	_, _, err := a.Colour(context.Background(), newCluster(Green).probe)

@@ -1,13 +1,17 @@
-package strategy
+package bluegreen
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
+// errNoProbe is the rollback check's error when the last member with a probe left meanwhile.
+var errNoProbe = errors.New("no open connector to probe through")
+
 // rollbackState tracks automated rollback: after a switch, the new colour failing
 // RollbackFailures times in a row (non-456 errors) within RollbackWindow, while the previous
-// colour still answers Options.Probe, sends new work back to the previous colour.
+// colour still answers a member's probe, sends new work back to the previous colour.
 type rollbackState struct {
 	prev         string // colour the last hint-driven switch left; "" when no rollback is possible
 	failures     int
@@ -21,13 +25,15 @@ type rollbackState struct {
 // ReportFailure tells the State that a call on colour failed with class. Only Other and
 // Unavailable count towards automated rollback (a 456 means the colour is retired, not
 // failing; context ends are the caller's). When the streak reaches Options.RollbackFailures
-// and Options.Probe accepts the previous colour, new work returns to it (EventRolledBack with
-// Method "auto", e6data.strategy.rollbacks). The probe runs synchronously in the caller that
+// and the probe of a member (the longest-standing one that has a probe) accepts the previous
+// colour, new work returns to it (EventRolledBack with Method "auto",
+// e6data.strategy.rollbacks). Without such a member there is no automated rollback. The probe
+// runs synchronously in the caller that
 // completes the streak, bounded by Options.DetectTimeout; concurrent reports meanwhile are
 // ignored.
 func (s *State) ReportFailure(colour string, class Class) {
 	c := normColour(colour)
-	if c == "" || (class != Other && class != Unavailable) || s.opts.Probe == nil {
+	if c == "" || (class != Other && class != Unavailable) || s.rollbackProbe() == nil {
 		return
 	}
 	s.mu.Lock()
@@ -50,7 +56,11 @@ func (s *State) ReportFailure(colour string, class Class) {
 	s.mu.Unlock()
 
 	ctx, cancel := context.WithTimeout(context.Background(), s.opts.DetectTimeout)
-	err := s.opts.Probe(ctx, prev)
+	err := errNoProbe
+	if probe := s.rollbackProbe(); probe != nil {
+		// Taken now, not at the start of the streak: its connector may have closed since.
+		err = probe(ctx, prev)
+	}
 	class = Classify(ctx, err)
 	cancel()
 

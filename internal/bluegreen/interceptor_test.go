@@ -1,4 +1,4 @@
-package strategy
+package bluegreen
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
+
+	"github.com/e6data/gorm-e6data/strategy"
 )
 
 // fakeReply is a response carrying new_strategy.
@@ -101,7 +103,7 @@ func TestInterceptorCounts456(t *testing.T) {
 	c := &capture{err: err456}
 	err := s.UnaryClientInterceptor()(WithCall(context.Background(), Call{Strategy: Blue}), "/svc/prepareStatementV2", nil, &fakeReply{}, nil, c.invoke)
 	assert.ErrorIs(t, err, err456)
-	assert.Equal(t, 1.0, mp.sum(MetricWrongStrategy))
+	assert.Equal(t, 1.0, mp.sum(strategy.MetricWrongStrategy))
 	ev := rec.of(EventWrongStrategy)
 	require.Len(t, ev, 1)
 	assert.Equal(t, "/svc/prepareStatementV2", ev[0].Method)
@@ -111,7 +113,7 @@ func TestInterceptorCounts456(t *testing.T) {
 	// Other errors are not 456s.
 	c.err = context.DeadlineExceeded
 	_ = s.UnaryClientInterceptor()(context.Background(), "/m", nil, &fakeReply{}, nil, c.invoke)
-	assert.Equal(t, 1.0, mp.sum(MetricWrongStrategy))
+	assert.Equal(t, 1.0, mp.sum(strategy.MetricWrongStrategy))
 }
 
 func TestMDCacheBounded(t *testing.T) {

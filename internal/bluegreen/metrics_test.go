@@ -1,4 +1,4 @@
-package strategy
+package bluegreen
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/metric/noop"
+
+	"github.com/e6data/gorm-e6data/strategy"
 )
 
 // fakeMP is a MeterProvider that sums what is recorded, by instrument name.
@@ -90,32 +92,32 @@ func (h fakeHist) Record(_ context.Context, v float64, opts ...metric.RecordOpti
 func TestMetrics(t *testing.T) {
 	mp := newFakeMP()
 	s, clk, _, _ := detected(t, Blue, Options{MeterProvider: mp})
-	assert.Equal(t, 1.0, mp.sum(MetricDetections))
-	assert.Equal(t, 1.0, mp.sum(MetricDetectionDuration+".count"))
+	assert.Equal(t, 1.0, mp.sum(strategy.MetricDetections))
+	assert.Equal(t, 1.0, mp.sum(strategy.MetricDetectionDuration+".count"))
 
 	p, _ := s.Acquire()
-	assert.Equal(t, 1.0, mp.sum(MetricPins))
+	assert.Equal(t, 1.0, mp.sum(strategy.MetricPins))
 	s.Observe(Green, Call{})
 	q, _ := s.Acquire()
-	assert.Equal(t, 1.0, mp.sum(MetricSwitches))
+	assert.Equal(t, 1.0, mp.sum(strategy.MetricSwitches))
 	clk.Add(3 * time.Second)
 	p.Release()
 	q.Release()
-	assert.Equal(t, 0.0, mp.sum(MetricPins))
-	assert.Equal(t, 3.0, mp.sum(MetricSwitchDuration))
+	assert.Equal(t, 0.0, mp.sum(strategy.MetricPins))
+	assert.Equal(t, 3.0, mp.sum(strategy.MetricSwitchDuration))
 
 	s.CountRetry("q1", 1, err456)
 	s.CountInterrupted("q1", err456)
 	s.CountAutoResume()
 	s.CountWrongStrategy("/e6x.QueryEngineService/prepareStatementV2")
 	s.Invalidate(Green)
-	for _, name := range []string{MetricRetries, MetricInterrupted, MetricAutoResumes, MetricWrongStrategy, MetricInvalidations} {
+	for _, name := range []string{strategy.MetricRetries, strategy.MetricInterrupted, strategy.MetricAutoResumes, strategy.MetricWrongStrategy, strategy.MetricInvalidations} {
 		assert.Equal(t, 1.0, mp.sum(name), name)
 	}
-	m, ok := mp.attrs[MetricWrongStrategy][0].Value("rpc.method")
+	m, ok := mp.attrs[strategy.MetricWrongStrategy][0].Value("rpc.method")
 	assert.True(t, ok)
 	assert.Equal(t, "/e6x.QueryEngineService/prepareStatementV2", m.AsString())
-	cl, _ := mp.attrs[MetricPins][0].Value("e6data.cluster")
+	cl, _ := mp.attrs[strategy.MetricPins][0].Value("e6data.cluster")
 	assert.Equal(t, "prod", cl.AsString())
 }
 

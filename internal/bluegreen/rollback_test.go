@@ -1,4 +1,4 @@
-package strategy
+package bluegreen
 
 import (
 	"testing"
@@ -34,11 +34,11 @@ func TestAutomatedRollback(t *testing.T) {
 				live = Blue // the probe of the previous colour (blue) answers
 			}
 			cl := newCluster(live)
-			opts := Options{Probe: cl.probe}
+			probe := cl.probe
 			if tc.noProbe {
-				opts.Probe = nil
+				probe = nil
 			}
-			s, clk, rec, _ := detected(t, Blue, opts)
+			s, clk, rec, _ := detectedProbing(t, Blue, Options{}, probe)
 			s.Observe(Green, Call{})
 			p, _ := s.Acquire()
 			require.Equal(t, Green, p.Colour())

@@ -1,84 +1,24 @@
-package strategy
+package bluegreen
 
 import (
 	"context"
 	"log/slog"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"go.opentelemetry.io/otel/metric"
+	"github.com/e6data/gorm-e6data/internal/names"
+	"github.com/e6data/gorm-e6data/strategy"
 )
 
-// The two colours of a blue/green e6data cluster.
-const (
-	Blue  = "blue"
-	Green = "green"
-)
-
-// Defaults of Options.
-const (
-	DefaultTTL              = 5 * time.Minute
-	DefaultMaxPinAge        = time.Hour
-	DefaultDetectTimeout    = 30 * time.Second
-	DefaultRollbackFailures = 3
-	DefaultRollbackWindow   = time.Minute
-)
-
-// Key names one cluster: its endpoint (host:port) and its cluster name. The cluster name is
-// compared lower-cased, as the cluster-name header is sent.
-type Key struct{ Endpoint, ClusterName string }
-
-func (k Key) norm() Key {
-	return Key{Endpoint: k.Endpoint, ClusterName: strings.ToLower(k.ClusterName)}
-}
-
-// Options configures a State. The zero value is usable: every field has a default.
-type Options struct {
-	// TTL is how long a detected colour is trusted before the next Colour re-validates it.
-	// Expiry never drops pins. Default 5 minutes.
-	TTL time.Duration
-	// Selector is the order in which detection tries the colours when none is cached. Default
-	// [blue, green]. A single colour forces it: detection tries only that colour, so a 456 on it
-	// fails detection instead of falling back. Hints from the server still apply (the proxy is
-	// the source of truth). Values other than blue/green are ignored.
-	Selector []string
-	// OnEvent observes every event. It is called synchronously, never with a lock held, so it
-	// may call back into the State; it should be quick.
-	OnEvent func(Event)
-	// Store shares detections (e.g. between processes). Default: a private in-memory store.
-	Store Store
-	// Logger receives the INFO timeline of each switch and WARNs. Default slog.Default().
-	Logger *slog.Logger
-	// MeterProvider exports the e6data.* metrics. nil: no metrics.
-	MeterProvider metric.MeterProvider
-	// MaxPinAge is the age past which a pin is reported (event PinTooOld, a WARN log, Health).
-	// Pins are never dropped. Default 1 hour.
-	MaxPinAge time.Duration
-	// Probe authenticates on a colour. It is used only by automated rollback, to check that
-	// the previous colour still answers. nil disables automated rollback.
-	Probe func(ctx context.Context, colour string) error
-	// RollbackFailures is how many consecutive non-456 failures of the new colour, within
-	// RollbackWindow, trigger the rollback check. Default 3.
-	RollbackFailures int
-	// RollbackWindow bounds the failure streak, and is how long hints back to a colour we
-	// rolled back from are ignored afterwards. Default 1 minute.
-	RollbackWindow time.Duration
-	// DetectTimeout bounds one detection (all its probes). Default 30 seconds.
-	DetectTimeout time.Duration
-	// Now replaces time.Now (tests).
-	Now func() time.Time
-}
-
-func (o Options) withDefaults() Options {
+func withDefaults(o Options) Options {
 	if o.TTL <= 0 {
 		o.TTL = DefaultTTL
 	}
 	o.Selector = normSelector(o.Selector)
 	if o.Store == nil {
-		o.Store = NewMemoryStore()
+		o.Store = strategy.NewMemoryStore()
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -94,9 +34,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.DetectTimeout <= 0 {
 		o.DetectTimeout = DefaultDetectTimeout
-	}
-	if o.Now == nil {
-		o.Now = time.Now
 	}
 	return o
 }
@@ -117,17 +54,7 @@ func normSelector(in []string) []string {
 }
 
 // normColour returns blue or green for any casing of them, else "".
-func normColour(c string) string {
-	switch {
-	case c == Blue || c == Green:
-		return c
-	case strings.EqualFold(c, Blue):
-		return Blue
-	case strings.EqualFold(c, Green):
-		return Green
-	}
-	return ""
-}
+func normColour(c string) string { return names.Colour(c) }
 
 // other returns the colour that is not c.
 func other(c string) string {
@@ -145,6 +72,10 @@ type State struct {
 	opts Options
 	log  *slog.Logger
 	met  meters
+
+	asked   Options // the options as the first member asked for them (before defaults): see conflict
+	clock   func() time.Time
+	members members // the connectors using the State, with their own hooks
 
 	// view is an immutable snapshot of (colour for new work, generation) read without the lock
 	// by the interceptor's steady path; it is replaced under mu whenever either changes.
@@ -186,17 +117,29 @@ type view struct {
 	gen    uint64
 }
 
-// New returns a private State for key. Most callers want Shared.
+// New returns a private State for key, whose one member has opts' OnEvent and Logger and no
+// probe (so no automated rollback). Connectors share a State through Shared.
 func New(key Key, opts Options) *State {
-	key = key.norm()
-	opts = opts.withDefaults()
+	s := newState(key, opts, time.Now)
+	s.join(opts.OnEvent, opts.Logger, nil)
+	return s
+}
+
+// newState returns a State without members, whose clock is now (tests set it). Its logger
+// writes to every member's (fanout); opts.OnEvent and opts.Logger are the members'.
+func newState(key Key, opts Options, now func() time.Time) *State {
+	asked := opts
+	asked.Selector = slices.Clone(opts.Selector)
+	key = normKey(key)
+	opts = withDefaults(opts)
 	s := &State{
 		key:  key,
 		opts: opts,
-		log:  opts.Logger.With(slog.String("cluster", key.ClusterName), slog.String("endpoint", key.Endpoint)),
 		pins: make(map[string]int, 2),
 		live: make(map[*Pin]struct{}),
 	}
+	s.asked, s.clock = asked, now
+	s.log = slog.New(&fanout{s: s}).With(slog.String("cluster", key.ClusterName), slog.String("endpoint", key.Endpoint))
 	s.met = newMeters(opts.MeterProvider, key)
 	s.md.init(key.ClusterName)
 	s.view.Store(&view{})
@@ -213,7 +156,7 @@ func (s *State) Generation() uint64 { return s.view.Load().gen }
 // Active returns the colour for new work ("" when unknown), without detection.
 func (s *State) Active() string { return s.view.Load().colour }
 
-func (s *State) now() time.Time { return s.opts.Now() }
+func (s *State) now() time.Time { return s.clock() }
 
 // effective is the colour new work goes to: the pending one if any. Call with mu held.
 func (s *State) effective() string {

@@ -1,0 +1,134 @@
+package bluegreen
+
+import (
+	"context"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/metric/noop"
+
+	"github.com/e6data/gorm-e6data/strategy"
+)
+
+// meters is what the State records. The OpenTelemetry implementation below is the only one;
+// the interface keeps the metric API out of the rest of the package.
+type meters interface {
+	detection(d time.Duration, ok bool)
+	wrongStrategy(method string)
+	retry()
+	interrupted()
+	autoResume()
+	switched()
+	switchDuration(d time.Duration)
+	rolledBack()
+	invalidated()
+	pins(colour string, delta int64)
+}
+
+type otelMeters struct {
+	detections, wrong, retries, interrupts, switches, rollbacks, invalids, resumes metric.Int64Counter
+	detectDur, switchDur                                                           metric.Float64Histogram
+	pinCount                                                                       metric.Int64UpDownCounter
+
+	// Precomputed options so the hot paths (pins) do not allocate.
+	base                []metric.AddOption
+	okOpts, failOpts    []metric.RecordOption
+	okAdd, failAdd      []metric.AddOption
+	bluePins, greenPins []metric.AddOption
+	cluster, endpoint   attribute.KeyValue
+	switchRecord        []metric.RecordOption
+}
+
+// newMeters builds the instruments on mp (nil: no-op). Instrument errors fall back to no-op
+// instruments: metrics never fail the driver.
+func newMeters(mp metric.MeterProvider, key Key) meters {
+	if mp == nil {
+		mp = noop.NewMeterProvider()
+	}
+	m := mp.Meter("github.com/e6data/gorm-e6data/strategy")
+	nm := noop.Meter{}
+	counter := func(name, desc string) metric.Int64Counter {
+		c, err := m.Int64Counter(name, metric.WithDescription(desc), metric.WithUnit("{call}"))
+		if err != nil || c == nil {
+			c, _ = nm.Int64Counter(name)
+		}
+		return c
+	}
+	hist := func(name, desc string) metric.Float64Histogram {
+		h, err := m.Float64Histogram(name, metric.WithDescription(desc), metric.WithUnit("s"))
+		if err != nil || h == nil {
+			h, _ = nm.Float64Histogram(name)
+		}
+		return h
+	}
+	pins, err := m.Int64UpDownCounter(strategy.MetricPins, metric.WithDescription("Running queries pinned to a colour."), metric.WithUnit("{query}"))
+	if err != nil || pins == nil {
+		pins, _ = nm.Int64UpDownCounter(strategy.MetricPins)
+	}
+	o := &otelMeters{
+		detections: counter(strategy.MetricDetections, "Strategy detections (probe sequences or store adoptions)."),
+		wrong:      counter(strategy.MetricWrongStrategy, "Calls answered HTTP 456 (wrong strategy), by RPC method."),
+		retries:    counter(strategy.MetricRetries, "Queries re-run transparently."),
+		interrupts: counter(strategy.MetricInterrupted, "Queries cut by a deployment switch."),
+		switches:   counter(strategy.MetricSwitches, "Colour changes of new work."),
+		rollbacks:  counter(strategy.MetricRollbacks, "Automated rollbacks to the previous colour."),
+		invalids:   counter(strategy.MetricInvalidations, "Colours forgotten after a 456."),
+		resumes:    counter(strategy.MetricAutoResumes, "Suspended clusters resumed by the driver."),
+		detectDur:  hist(strategy.MetricDetectionDuration, "Duration of a strategy detection."),
+		switchDur:  hist(strategy.MetricSwitchDuration, "Duration of a switch, first hint to last old pin released."),
+		pinCount:   pins,
+		cluster:    attribute.String("e6data.cluster", key.ClusterName),
+		endpoint:   attribute.String("server.address", key.Endpoint),
+	}
+	base := attribute.NewSet(o.cluster, o.endpoint)
+	withOK := func(ok bool) attribute.Set {
+		return attribute.NewSet(o.cluster, o.endpoint, attribute.Bool("success", ok))
+	}
+	pinSet := func(c string) []metric.AddOption {
+		return []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(o.cluster, o.endpoint, attribute.String("strategy", c)))}
+	}
+	o.base = []metric.AddOption{metric.WithAttributeSet(base)}
+	o.switchRecord = []metric.RecordOption{metric.WithAttributeSet(base)}
+	o.okOpts = []metric.RecordOption{metric.WithAttributeSet(withOK(true))}
+	o.failOpts = []metric.RecordOption{metric.WithAttributeSet(withOK(false))}
+	o.okAdd = []metric.AddOption{metric.WithAttributeSet(withOK(true))}
+	o.failAdd = []metric.AddOption{metric.WithAttributeSet(withOK(false))}
+	o.bluePins, o.greenPins = pinSet(Blue), pinSet(Green)
+	return o
+}
+
+func (o *otelMeters) detection(d time.Duration, ok bool) {
+	ctx := context.Background()
+	if ok {
+		o.detections.Add(ctx, 1, o.okAdd...)
+		o.detectDur.Record(ctx, d.Seconds(), o.okOpts...)
+		return
+	}
+	o.detections.Add(ctx, 1, o.failAdd...)
+	o.detectDur.Record(ctx, d.Seconds(), o.failOpts...)
+}
+
+func (o *otelMeters) wrongStrategy(method string) {
+	o.wrong.Add(context.Background(), 1, metric.WithAttributes(o.cluster, o.endpoint, attribute.String("rpc.method", method)))
+}
+
+func (o *otelMeters) retry()       { o.retries.Add(context.Background(), 1, o.base...) }
+func (o *otelMeters) interrupted() { o.interrupts.Add(context.Background(), 1, o.base...) }
+func (o *otelMeters) autoResume()  { o.resumes.Add(context.Background(), 1, o.base...) }
+func (o *otelMeters) switched()    { o.switches.Add(context.Background(), 1, o.base...) }
+func (o *otelMeters) rolledBack()  { o.rollbacks.Add(context.Background(), 1, o.base...) }
+func (o *otelMeters) invalidated() { o.invalids.Add(context.Background(), 1, o.base...) }
+
+func (o *otelMeters) switchDuration(d time.Duration) {
+	o.switchDur.Record(context.Background(), d.Seconds(), o.switchRecord...)
+}
+
+func (o *otelMeters) pins(colour string, delta int64) {
+	switch colour {
+	case Blue:
+		o.pinCount.Add(context.Background(), delta, o.bluePins...)
+	case Green:
+		o.pinCount.Add(context.Background(), delta, o.greenPins...)
+	}
+}
