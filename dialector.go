@@ -13,9 +13,10 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/callbacks"
 	"gorm.io/gorm/clause"
-	"gorm.io/gorm/schema"
 
+	e6clause "github.com/e6data/gorm-e6data/clause"
 	"github.com/e6data/gorm-e6data/connector"
 )
 
@@ -25,20 +26,33 @@ const DialectName = "e6data"
 // Config configures the dialect. Set exactly one of DSN, Conn and Connector.
 type Config struct {
 	// DSN is the driver's data source name (see connector.ParseDSN), for example
-	// "e6data://user:token@host:443/sales?catalog=hive&secure=true". The dialect opens a
-	// *sql.DB with it; nothing is sent to the server until the first query.
+	// "e6data://user:token@host:443/sales?catalog=hive&secure=true". The dialect checks it and
+	// opens a *sql.DB with it; nothing is sent to the server until the first query. The DSN's
+	// database and catalog are where unqualified table names resolve; a statement can select
+	// others with the WithCatalog and WithSchema scopes.
 	DSN string
+
 	// Conn is an existing connection pool to adopt instead of opening one: a *sql.DB (for
-	// instance one from go-sqlmock, to unit-test GORM code with no server), a *sql.Conn, or
-	// any other gorm.ConnPool.
+	// instance one from go-sqlmock, to unit-test GORM code with no server), a *sql.Conn, or any
+	// other gorm.ConnPool. The dialect neither pings nor closes it. Transactions on it are what
+	// the pool does: with the e6data driver, Begin fails with
+	// connector.ErrTransactionsNotSupported.
 	Conn gorm.ConnPool
+
 	// Connector is a database/sql connector to open the pool with, typically one from
-	// connector.NewConnector for a connector.Config that a DSN cannot express (a *tls.Config,
-	// a logger, strategy hooks).
+	// connector.NewConnector for a connector.Config that a DSN cannot express (a *tls.Config, a
+	// logger, a token source, strategy hooks). The pool owns it once opened: closing the pool
+	// (db.DB() then Close) closes it.
 	Connector driver.Connector
-	// AllowWrites lets GORM-built INSERT, UPDATE and DELETE statements through, for catalogs
-	// whose tables accept writes. Default false: the dialect is read-only, and every write
-	// method fails before any SQL is built. DDL is refused whatever this says.
+
+	// AllowWrites lets GORM-built INSERT (single and multi-row, CreateInBatches), UPDATE and
+	// DELETE statements through, for catalogs whose tables accept writes (such as Iceberg).
+	// By default the dialect is read-only: Create, Save, Update, Updates, UpdateColumn(s),
+	// Delete and upserts fail with ErrReadOnly before any SQL is built. Even with AllowWrites,
+	// upserts (ON CONFLICT) and RETURNING are refused, no generated key is read back
+	// (LastInsertId does not exist on e6data), RowsAffected is the row count the engine
+	// reports, which e6data documents as unreliable, and DDL is always refused
+	// (ErrDDLNotSupported). Raw SQL (db.Exec, db.Raw) is not inspected.
 	AllowWrites bool
 }
 
@@ -47,12 +61,20 @@ type Dialector struct {
 	*Config
 }
 
+var (
+	_ gorm.Dialector                     = Dialector{}
+	_ gorm.ErrorTranslator               = Dialector{}
+	_ gorm.SavePointerDialectorInterface = Dialector{}
+)
+
 // Open returns the dialect for a DSN: gorm.Open(e6data.Open(dsn), &gorm.Config{}).
 func Open(dsn string) gorm.Dialector {
 	return &Dialector{Config: &Config{DSN: dsn}}
 }
 
-// New returns the dialect for a Config.
+// New returns the dialect for a Config:
+//
+//	gorm.Open(e6data.New(e6data.Config{Conn: sqlDB, AllowWrites: true}), &gorm.Config{})
 func New(config Config) gorm.Dialector {
 	return &Dialector{Config: &config}
 }
@@ -63,8 +85,27 @@ func (d Dialector) Name() string { return DialectName }
 // ErrConfig reports a Config that does not say exactly one of DSN, Conn and Connector.
 var ErrConfig = errors.New("e6data: invalid dialect config")
 
-// Initialize makes db use the dialect. It opens the connection pool without contacting the
-// server (sql.Open and sql.OpenDB are lazy), so it is cheap and safe to call more than once.
+// engine is what e6data can do, decided in one place: the callbacks and clause lists below
+// follow from it.
+var engine = struct {
+	transactions, savePoints, returning, upsert, lastInsertID, rowLocking bool
+}{}
+
+// callbackConfig lists the clauses GORM builds for each statement: no RETURNING and no ON
+// CONFLICT (engine.returning, engine.upsert); the FOR clause stays so that its builder can
+// refuse a lock instead of dropping it.
+var callbackConfig = callbacks.Config{
+	CreateClauses: []string{"INSERT", "VALUES"},
+	QueryClauses:  []string{"SELECT", "FROM", "WHERE", "GROUP BY", "ORDER BY", "LIMIT", "FOR"},
+	UpdateClauses: []string{"UPDATE", "SET", "WHERE"},
+	DeleteClauses: []string{"DELETE", "FROM", "WHERE"},
+}
+
+// Initialize makes db use the dialect: it adopts or opens the connection pool (sql.Open and
+// sql.OpenDB are lazy, so nothing is sent to the server), registers GORM's callbacks with the
+// dialect's e6data:… hooks, the e6data clause builders (never replacing a builder the
+// application registered), and skips GORM's default write transaction, as e6data has none. It is
+// cheap and safe to call more than once.
 func (d Dialector) Initialize(db *gorm.DB) error {
 	if d.Config == nil {
 		return fmt.Errorf("%w: no Config; use e6data.Open(dsn) or e6data.New(e6data.Config{...})", ErrConfig)
@@ -78,22 +119,44 @@ func (d Dialector) Initialize(db *gorm.DB) error {
 	if set != 1 {
 		return fmt.Errorf("%w: set exactly one of DSN, Conn and Connector (%d are set)", ErrConfig, set)
 	}
+	pool, err := d.openPool()
+	if err != nil {
+		return err
+	}
+	db.ConnPool = pool
+
+	db.SkipDefaultTransaction = !engine.transactions
+	if db.Callback().Query().Get("gorm:query") == nil {
+		callbacks.RegisterDefaultCallbacks(db, &callbackConfig)
+	}
+	if err := d.registerCallbacks(db); err != nil {
+		return err
+	}
+	if db.ClauseBuilders == nil {
+		db.ClauseBuilders = map[string]clause.ClauseBuilder{}
+	}
+	for name, b := range e6clause.Builders() {
+		if _, ok := db.ClauseBuilders[name]; !ok {
+			db.ClauseBuilders[name] = b
+		}
+	}
+	db.Logger = withQueryInfoTrace(db.Logger)
+	return nil
+}
+
+// openPool returns the pool Config names.
+func (d Dialector) openPool() (gorm.ConnPool, error) {
 	switch {
 	case d.Conn != nil:
-		db.ConnPool = d.Conn
+		return d.Conn, nil
 	case d.Connector != nil:
-		db.ConnPool = sql.OpenDB(d.Connector)
+		return sql.OpenDB(d.Connector), nil
 	default:
 		if _, err := connector.ParseDSN(d.DSN); err != nil {
-			return err
+			return nil, err
 		}
-		pool, err := sql.Open(connector.DriverName, d.DSN)
-		if err != nil {
-			return err
-		}
-		db.ConnPool = pool
+		return sql.Open(connector.DriverName, d.DSN)
 	}
-	return nil
 }
 
 // Migrator returns the e6data migrator, which reads metadata and never sends DDL.
@@ -101,29 +164,8 @@ func (d Dialector) Migrator(db *gorm.DB) gorm.Migrator {
 	return newMigrator(db, d)
 }
 
-// DataTypeOf returns the e6data type name of a model field.
-func (d Dialector) DataTypeOf(field *schema.Field) string {
-	return "STRING"
-}
+// SavePoint returns gorm.ErrUnsupportedDriver: e6data has no transactions, so no savepoints.
+func (d Dialector) SavePoint(*gorm.DB, string) error { return gorm.ErrUnsupportedDriver }
 
-// DefaultValueOf returns the default value expression of a field.
-func (d Dialector) DefaultValueOf(field *schema.Field) clause.Expression {
-	return clause.Expr{SQL: "DEFAULT"}
-}
-
-// BindVarTo writes the placeholder the driver interpolates: ?.
-func (d Dialector) BindVarTo(writer clause.Writer, stmt *gorm.Statement, v any) {
-	writer.WriteByte('?')
-}
-
-// QuoteTo writes an identifier quoted for e6data.
-func (d Dialector) QuoteTo(writer clause.Writer, str string) {
-	writer.WriteByte('"')
-	writer.WriteString(str)
-	writer.WriteByte('"')
-}
-
-// Explain renders sql with its vars as the text the driver sends.
-func (d Dialector) Explain(sql string, vars ...any) string {
-	return sql
-}
+// RollbackTo returns gorm.ErrUnsupportedDriver: e6data has no transactions, so no savepoints.
+func (d Dialector) RollbackTo(*gorm.DB, string) error { return gorm.ErrUnsupportedDriver }
