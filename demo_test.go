@@ -39,7 +39,7 @@ type Customer struct {
 	Address       sql.NullString        // STRUCT<...>
 	LoyaltyPoints sql.NullInt32         // INT
 	Rating        *float32              // FLOAT
-	Orders        []DemoOrder `gorm:"foreignKey:CustomerID"`
+	Orders        []DemoOrder           `gorm:"foreignKey:CustomerID"`
 }
 
 type Product struct {

@@ -206,4 +206,3 @@ func normJSON(t testing.TB, s string) any {
 	require.NoError(t, json.Unmarshal([]byte(s), &v), "%q", s)
 	return v
 }
-

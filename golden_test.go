@@ -87,7 +87,9 @@ func TestGoldenSQL(t *testing.T) {
 		{"Named map", func(tx *gorm.DB) *gorm.DB {
 			return tx.Where("age > @min", map[string]any{"min": 18}).Find(&users)
 		}, `SELECT * FROM "users" WHERE age > 18`},
-		{"Raw", func(tx *gorm.DB) *gorm.DB { return tx.Raw(`SELECT "name" FROM "users" WHERE "age" = ?`, 3).Scan(&names) }, `SELECT "name" FROM "users" WHERE "age" = 3`},
+		{"Raw", func(tx *gorm.DB) *gorm.DB {
+			return tx.Raw(`SELECT "name" FROM "users" WHERE "age" = ?`, 3).Scan(&names)
+		}, `SELECT "name" FROM "users" WHERE "age" = 3`},
 		{"Raw named", func(tx *gorm.DB) *gorm.DB {
 			return tx.Raw(`SELECT "name" FROM "users" WHERE "name" = @n`, sql.Named("n", "x")).Scan(&names)
 		}, `SELECT "name" FROM "users" WHERE "name" = 'x'`},
