@@ -4,10 +4,13 @@ import (
 	"database/sql"
 	"testing"
 
+	"github.com/DATA-DOG/go-sqlmock"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	e6data "github.com/e6data/gorm-e6data"
 	e6clause "github.com/e6data/gorm-e6data/clause"
 )
 
@@ -119,3 +122,18 @@ func TestGoldenSQL(t *testing.T) {
 }
 
 var sqlTime = mustTime("2024-01-02T03:04:05.123456789+05:30")
+
+// TestGoldenPreload pins the two statements of a Preload: GORM runs the second with the keys
+// the first returned, so it is checked through a sqlmock pool that expects exactly these.
+func TestGoldenPreload(t *testing.T) {
+	db, sm := sqlmockDB(t, e6data.Config{}, nil)
+	sm.ExpectQuery(`SELECT * FROM "users" WHERE age > ?`).WithArgs(18).
+		WillReturnRows(sqlmock.NewRows([]string{"id", "name", "age"}).AddRow(1, "a", 20).AddRow(2, "b", 30))
+	sm.ExpectQuery(`SELECT * FROM "orders" WHERE "orders"."user_id" IN (?,?)`).WithArgs(1, 2).
+		WillReturnRows(sqlmock.NewRows([]string{"id", "user_id", "amount"}).AddRow(10, 1, 1.5).AddRow(11, 2, 2.5).AddRow(12, 2, 3.5))
+	var users []User
+	require.NoError(t, db.Preload("Orders").Where("age > ?", 18).Find(&users).Error)
+	require.Len(t, users, 2)
+	assert.Len(t, users[0].Orders, 1)
+	assert.Len(t, users[1].Orders, 2)
+}

@@ -168,4 +168,3 @@ func TestStatementOptions(t *testing.T) {
 	assert.ErrorContains(t, err, `unknown colour "purple"`)
 	require.NoError(t, db.Find(&ns).Error, "the cluster state was not disturbed")
 }
-

@@ -8,8 +8,9 @@ import (
 // argument, as Interpolate would send it, for logs and tools (the GORM dialect's Explain). It
 // never fails and never modifies args: an argument that has no literal prints as an unparseable
 // marker such as <unsupported []byte>, a placeholder without an argument stays ?, extra
-// arguments are ignored, and text after an unterminated literal, identifier or comment is kept
-// as it is.
+// arguments are ignored, and when the text has an unterminated literal, identifier or block
+// comment, everything after the last complete literal, identifier or comment before it is kept
+// as it is (the driver would refuse to send such text).
 func Explain(query string, args ...any) string {
 	b := make([]byte, 0, len(query)+16*len(args))
 	n := 0
