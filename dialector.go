@@ -85,10 +85,11 @@ func (d Dialector) Name() string { return DialectName }
 // ErrConfig reports a Config that does not say exactly one of DSN, Conn and Connector.
 var ErrConfig = errors.New("e6data: invalid dialect config")
 
-// engine is what e6data can do, decided in one place: the callbacks and clause lists below
-// follow from it.
+// engine is what e6data can do, decided in one place; the clause lists below, the write policy
+// and Initialize follow from it. e6data has no transactions (so no savepoints), no RETURNING, no
+// ON CONFLICT, no generated keys and no row locks.
 var engine = struct {
-	transactions, savePoints, returning, upsert, lastInsertID, rowLocking bool
+	transactions, returning, upsert bool
 }{}
 
 // callbackConfig lists the clauses GORM builds for each statement: no RETURNING and no ON

@@ -179,3 +179,25 @@ func TestWritesWithAllowWrites(t *testing.T) {
 	assert.ErrorIs(t, db.RollbackTo("sp").Error, gorm.ErrUnsupportedDriver)
 	assert.Equal(t, []string{"1:saved", "2:seen"}, kinds())
 }
+
+// hooked records its hooks: a refused write must not run them either.
+type hooked struct {
+	ID    int64 `gorm:"primaryKey;autoIncrement:false"`
+	calls *int
+}
+
+func (h *hooked) BeforeCreate(*gorm.DB) error { *h.calls++; return nil }
+func (h *hooked) BeforeSave(*gorm.DB) error   { *h.calls++; return nil }
+func (h *hooked) BeforeDelete(*gorm.DB) error { *h.calls++; return nil }
+
+// TestPolicyRunsFirst: the policy is checked before GORM's hooks and before any SQL is built.
+func TestPolicyRunsFirst(t *testing.T) {
+	db, _ := sqlmockDB(t, e6data.Config{}, nil)
+	calls := 0
+	h := &hooked{ID: 1, calls: &calls}
+	for _, tx := range []*gorm.DB{db.Create(h), db.Save(h), db.Delete(h)} {
+		assert.ErrorIs(t, tx.Error, e6data.ErrReadOnly)
+		assert.Empty(t, tx.Statement.SQL.String(), "no SQL was built")
+	}
+	assert.Zero(t, calls, "no hook ran")
+}
