@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	e6data "github.com/e6data/gorm-e6data"
+	"github.com/e6data/gorm-e6data/connector"
 	"github.com/e6data/gorm-e6data/mock"
 )
 
@@ -133,6 +134,20 @@ func TestEndToEndScanTypes(t *testing.T) {
 	}
 	require.NoError(t, prow.Err())
 	assert.Equal(t, len(ps), i)
+
+	// A non-null DECIMAL into the driver's own connector.Decimal.
+	type priceRow struct {
+		ID    int64
+		Price connector.Decimal
+	}
+	var prices []priceRow
+	require.NoError(t, d.db.Model(&Product{}).Select("id", "price").Order("id").Find(&prices).Error)
+	require.Len(t, prices, len(ps))
+	for k, p := range prices {
+		assert.Equal(t, ps[k].ID, p.ID)
+		assert.Equal(t, ps[k].Price.cents(), decimalCents(p.Price), "product %d price", p.ID)
+		assert.Equal(t, int32(2), p.Price.Scale())
+	}
 }
 
 // parseZoned parses the mock's TIMESTAMP_TZ text: "2006-01-02 15:04:05.000000 <zone>", the zone
