@@ -125,13 +125,14 @@ func TestDataTypeOf(t *testing.T) {
 		Nd   connector.NullDecimal `gorm:"type:decimal(7,2)"`
 		NS   sql.NullString
 		NI   sql.NullInt64
-		Days connector.Date `gorm:"type:date"`
+		Days connector.Date // GormDataType: date
+		ND   connector.NullDate
 	}
 	want := map[string]string{
 		"B": "BOOLEAN", "I8": "INT", "I16": "INT", "I32": "INT", "U8": "INT", "U16": "INT", "I": "BIGINT", "I64": "BIGINT",
 		"U": "BIGINT", "U32": "BIGINT", "U64": "BIGINT", "F32": "FLOAT", "F64": "DOUBLE", "Dec": "DECIMAL(10,2)", "S": "STRING",
 		"SL": "STRING", "J": "STRING", "Bs": "BINARY", "T": "TIMESTAMP", "PT": "TIMESTAMP", "D": "DATE", "Amt": "DECIMAL(12,2)",
-		"Nd": "DECIMAL(7,2)", "NS": "STRING", "NI": "BIGINT", "Days": "DATE",
+		"Nd": "DECIMAL(7,2)", "NS": "STRING", "NI": "BIGINT", "Days": "DATE", "ND": "DATE",
 	}
 	db := dryRun(t)
 	s, err := schema.Parse(&model{}, &sync.Map{}, db.NamingStrategy)

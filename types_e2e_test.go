@@ -135,6 +135,21 @@ func TestEndToEndScanTypes(t *testing.T) {
 	require.NoError(t, prow.Err())
 	assert.Equal(t, len(ps), i)
 
+	// DATE into the driver's civil-date type.
+	type signupRow struct {
+		ID         int64
+		SignupDate connector.NullDate
+	}
+	var signups []signupRow
+	require.NoError(t, d.db.Model(&Customer{}).Select("id", "signup_date").Order("id").Find(&signups).Error)
+	require.Len(t, signups, len(cs))
+	for k, r := range signups {
+		assert.Equal(t, cs[k].SignupDate.Valid, r.SignupDate.Valid, "customer %d", r.ID)
+		if r.SignupDate.Valid {
+			assert.Equal(t, cs[k].SignupDate.Time.Format(time.DateOnly), r.SignupDate.Date.String(), "customer %d", r.ID)
+		}
+	}
+
 	// A non-null DECIMAL into the driver's own connector.Decimal.
 	type priceRow struct {
 		ID    int64

@@ -28,3 +28,10 @@ func (n NullDate) Value() (driver.Value, error) {
 	}
 	return n.Date.String(), nil
 }
+
+// GormDataType names the column type of a Date field for GORM ("date", an e6data DATE), so a
+// model needs no type tag for it.
+func (Date) GormDataType() string { return "date" }
+
+// GormDataType names the column type of a NullDate field for GORM: "date".
+func (NullDate) GormDataType() string { return "date" }
