@@ -3,6 +3,7 @@ package connector
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/e6data/gorm-e6data/internal/e6pb"
 )
@@ -13,9 +14,10 @@ import (
 type optionsKey struct{}
 
 type queryOptions struct {
-	catalog *string
-	schema  *string
-	info    *QueryInfo
+	catalog  *string
+	schema   *string
+	info     *QueryInfo
+	strategy string // a colour forced by WithStrategy
 }
 
 func optionsFrom(ctx context.Context) queryOptions {
@@ -55,6 +57,16 @@ type QueryInfo struct {
 	Attempts int    // how many times the query was started (more than 1 after transparent re-runs)
 	RowCount int64  // the row count in the result metadata, as the engine reports it
 
+	// Replays counts how often a deployment switch cut the query after rows had reached the
+	// caller and the driver resumed it by replay; ReplayedRows is how many rows those re-runs
+	// read again (and verified) before continuing. QueryID, Strategy and Attempts then describe
+	// the last re-run.
+	Replays      int
+	ReplayedRows int64
+	// TimeToFirstRow is how long QueryContext took to return: from the first prepare until the
+	// first batch of rows arrived, re-runs and their backoff included. Zero for Exec.
+	TimeToFirstRow time.Duration
+
 	Explain        string // the plan, with CollectExplain
 	ExplainAnalyze string // JSON execution statistics, with CollectExplainAnalyze
 	CollectErr     error  // why collecting the plan or statistics failed, if it did
@@ -63,6 +75,27 @@ type QueryInfo struct {
 // WithQueryInfo returns ctx that makes the driver describe the query it runs in info.
 func WithQueryInfo(ctx context.Context, info *QueryInfo) context.Context {
 	return withOptions(ctx, func(o *queryOptions) { o.info = info })
+}
+
+// WithStrategy returns ctx making queries run on colour ("blue" or "green") whatever colour
+// the cluster serves, for diagnostics (to compare the two stacks during a deployment). Such a
+// query holds no pin and is never re-run on another colour: a call rejected for colour (HTTP 456)
+// fails the query. Leave it unset in application code, where the driver follows the cluster.
+func WithStrategy(ctx context.Context, colour string) context.Context {
+	return withOptions(ctx, func(o *queryOptions) { o.strategy = colour })
+}
+
+// firstRow records the time to the first row once: a replay's re-run is not the first row.
+func (i *QueryInfo) firstRow(d time.Duration) {
+	if i.TimeToFirstRow == 0 {
+		i.TimeToFirstRow = d
+	}
+}
+
+// replayed records a replay that read rows again before continuing.
+func (i *QueryInfo) replayed(rows int64) {
+	i.Replays++
+	i.ReplayedRows += rows
 }
 
 // set records the query's identity once it was prepared.

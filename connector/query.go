@@ -33,6 +33,7 @@ type query struct {
 	executed bool // executeStatement succeeded: the statement ran on the server
 	md       codec.Metadata
 	info     *QueryInfo
+	forced   string // a colour forced by WithStrategy: no pin, no re-run elsewhere
 
 	cancelOnce sync.Once
 	clearOnce  sync.Once
@@ -80,6 +81,9 @@ func (cn *Conn) startQuery(ctx context.Context, sqlText string, fetchFirst bool)
 // pin takes the snapshot of the cluster's colour that every call of q will carry, atomically
 // with the in-flight count, before prepare (detecting the colour first when it is unknown).
 func (cn *Conn) pin(q *query) error {
+	if q.forced != "" {
+		return q.force()
+	}
 	for range 3 { // the colour may be invalidated between detection and the pin: detect again
 		if _, err := cn.colour(q.ctx); err != nil {
 			return err
@@ -96,7 +100,7 @@ func (cn *Conn) pin(q *query) error {
 
 func (cn *Conn) newQuery(ctx context.Context, sqlText string, attempt int) *query {
 	o := optionsFrom(ctx)
-	q := &query{cn: cn, ctx: ctx, sql: sqlText, catalog: cn.cfg.Catalog, schema: cn.cfg.Database, attempt: attempt, info: o.info}
+	q := &query{cn: cn, ctx: ctx, sql: sqlText, catalog: cn.cfg.Catalog, schema: cn.cfg.Database, attempt: attempt, info: o.info, forced: o.strategy}
 	if o.catalog != nil {
 		q.catalog = *o.catalog
 	}
@@ -104,6 +108,21 @@ func (cn *Conn) newQuery(ctx context.Context, sqlText string, attempt int) *quer
 		q.schema = *o.schema
 	}
 	return q
+}
+
+// force runs q on the colour WithStrategy forced, without a pin. A forced query is not re-run
+// after its colour was rejected: the caller asked for that colour.
+func (q *query) force() error {
+	if q.forced != strategy.Blue && q.forced != strategy.Green {
+		return &Error{RPC: "prepareStatement", Code: codes.InvalidArgument, Class: strategy.Other,
+			Message: fmt.Sprintf("WithStrategy: unknown colour %q; use %q or %q", q.forced, strategy.Blue, strategy.Green)}
+	}
+	if q.attempt > 1 {
+		return &Error{RPC: "prepareStatement", Code: codes.FailedPrecondition, Class: strategy.Other,
+			Message: fmt.Sprintf("the colour %q forced with WithStrategy is not serving (HTTP 456); drop WithStrategy to follow the cluster", q.forced)}
+	}
+	q.colour = q.forced
+	return nil
 }
 
 // rerunnable reports whether a failure allows running the query again: a call rejected for its

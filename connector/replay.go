@@ -26,6 +26,9 @@ func (r *rows) replay(cause error) error {
 			cn.c.state.CountRetry(q.id, attempt, cause)
 			cn.c.log.LogAttrs(q.ctx, slog.LevelInfo, "e6data: query resumed by replay", slog.String("query_id", old.id),
 				slog.String("new_query_id", q.id), slog.Int64("rows_replayed", r.delivered), slog.Int("attempt", attempt))
+			if q.info != nil {
+				q.info.replayed(r.delivered)
+			}
 			r.follow(q, ch, hashes, row)
 			return nil
 		}

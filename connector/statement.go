@@ -3,6 +3,7 @@ package connector
 import (
 	"context"
 	"database/sql/driver"
+	"time"
 )
 
 // QueryContext interpolates args into query (client-side, as e6data's own clients do) and runs
@@ -20,9 +21,13 @@ func (cn *Conn) query(ctx context.Context, text string) (driver.Rows, error) {
 	if !cn.IsValid() {
 		return nil, driver.ErrBadConn
 	}
+	began := time.Now()
 	q, first, err := cn.startQuery(ctx, text, true)
 	if err != nil {
 		return nil, err
+	}
+	if q.info != nil {
+		q.info.firstRow(time.Since(began))
 	}
 	r := newRows(q, first)
 	if first == nil {
