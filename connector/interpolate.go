@@ -57,9 +57,9 @@ func Interpolate(query string, args []driver.NamedValue) (string, error) {
 				return nil
 			}
 			b = append(b, code[:k]...)
-			// A '-' before ? is always in the same code span; "x -?" with -5 must not become
-			// the comment "x --5".
-			if k > 0 && code[k-1] == '-' {
+			// Keep the literal a token of its own: "x -?" with -5 must not become the comment
+			// "x --5", and "??" with 1 and 2 must not become 12.
+			if l := len(b); l > 0 && (b[l-1] == '-' || isIdentByte(b[l-1])) {
 				b = append(b, ' ')
 			}
 			code = code[k+1:]
