@@ -174,10 +174,10 @@ func unterminated(kind spanKind, pos int) *SQLTextError {
 	return &SQLTextError{Pos: pos, Reason: reason}
 }
 
-// normalizeStatement prepares query for a prepare request: it trims
-// surrounding whitespace and one trailing ; (with the whitespace before it), and refuses text
-// with another ; outside literals, identifiers and comments, text with an unterminated construct,
-// and text with no SQL outside comments. It returns a substring of query: no allocation.
+// normalizeStatement prepares query for a prepare request: it trims surrounding whitespace and
+// one trailing ; (with the whitespace before it), and refuses text with another ; outside
+// literals, identifiers and comments, text scanSQL refuses, and text with no SQL outside
+// comments. It returns a substring of query: no allocation.
 func normalizeStatement(query string) (string, error) {
 	s := strings.TrimSpace(query)
 	lead := len(query) - len(strings.TrimLeftFunc(query, unicode.IsSpace)) // error offsets are in query
