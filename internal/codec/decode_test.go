@@ -53,7 +53,7 @@ func appendI32(b []byte, v int32) []byte {
 }
 
 func TestSpecExample(t *testing.T) {
-	// wire-protocol.md §6.8: one LONG column, rows [7, NULL].
+	// One LONG column, rows [7, NULL], byte for byte.
 	in, _ := hex.DecodeString(strings.Join([]string{
 		"080001", "00000002", "0f0002", "0c", "00000001",
 		"080001", "00000002", "080002", "00000006",
