@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -70,7 +71,8 @@ type Config struct {
 	// without a catalog, with the V1 RPCs.
 	Catalog string
 	// ClusterName is the cluster's name (DSN key cluster-name), sent lower-cased in the
-	// cluster-name header that the cluster's proxy routes by. Default "": header not sent.
+	// cluster-name header that the cluster's proxy routes by, so it must be printable ASCII.
+	// Default "": header not sent.
 	ClusterName string
 	// Secure turns TLS on, verifying the server against the system roots (DSN key secure,
 	// boolean). Default false: plaintext. CAFile and TLSConfig also turn TLS on.
@@ -83,50 +85,50 @@ type Config struct {
 	// ErrClusterSuspended (DSN key auto-resume, boolean). Default true.
 	AutoResume bool
 	// ResumeTimeout bounds one resume, from its start until the cluster is active (DSN key
-	// resume-timeout, duration > 0). Default 5m.
+	// resume-timeout, duration > 0, at most 24h). Default 5m.
 	ResumeTimeout time.Duration
 	// ResumePollInterval is how often the cluster's status is polled while it resumes (DSN key
-	// resume-poll-interval, duration > 0). Default 5s.
+	// resume-poll-interval, duration > 0, at most 1h). Default 5s.
 	ResumePollInterval time.Duration
 	// PrepareTimeout is the deadline of each prepare call, the only call the official client
-	// bounds (DSN key prepare-timeout, duration > 0). Default 10m (its 600 s).
+	// bounds (DSN key prepare-timeout, duration > 0, at most 24h). Default 10m (its 600 s).
 	PrepareTimeout time.Duration
 	// CancelTimeout is the budget of the detached cancelQuery/clear calls sent when a query's
 	// context ends, since that context can no longer carry them (DSN key cancel-timeout,
-	// duration > 0). Default 5s.
+	// duration > 0, at most 10m). Default 5s.
 	CancelTimeout time.Duration
 	// RetryAttempts is how many times an operation is attempted in all when it fails in a way
 	// that is safe to retry transparently: wrong blue/green strategy (456), expired session
-	// (DSN key retry-attempts, integer ≥ 1). Default 5.
+	// (DSN key retry-attempts, integer 1-100). Default 5.
 	RetryAttempts int
 	// Prefetch is how many result batches are fetched ahead of the reader (DSN key prefetch,
-	// integer ≥ 1). Memory grows with it: about Prefetch+2 batches per open result. Default 2.
+	// integer 1-64). Memory grows with it: about Prefetch+2 batches per open result. Default 2.
 	Prefetch int
 	// ReplayLimit is the most rows a query may have handed out and still be resumed by replay
-	// when a blue/green switch cuts it mid-stream (DSN key replay-limit, integer ≥ 1): the
+	// when a blue/green switch cuts it mid-stream (DSN key replay-limit, integer 1-1000000000): the
 	// re-run reads that many rows again to verify them before continuing. Past it the query
 	// fails with ErrQueryInterrupted. Default 1,000,000.
 	ReplayLimit int
 	// StrategyTTL is the age after which the cached blue/green colour is re-validated (DSN key
-	// strategy-ttl, duration ≥ 0; 0 re-validates at every use). Default 5m.
+	// strategy-ttl, duration 0-24h; 0 re-validates at every use). Default 5m.
 	StrategyTTL time.Duration
 	// Strategy forces the blue/green colour sent in the strategy header (DSN key strategy,
 	// "blue" or "green"; a DSN may use any case). Default "": detect it.
 	Strategy string
 	// KeepaliveTime is the interval of the HTTP/2 keepalive pings, sent even with no call in
-	// flight as the official client does (DSN key keepalive-time, duration ≥ 10s, grpc-go's
-	// floor). Default 30s.
+	// flight as the official client does (DSN key keepalive-time, duration from 10s, grpc-go's
+	// floor, to 24h). Default 30s.
 	KeepaliveTime time.Duration
 	// KeepaliveTimeout is how long to wait for a ping's answer before closing the connection
-	// (DSN key keepalive-timeout, duration > 0). Default 10s.
+	// (DSN key keepalive-timeout, duration > 0, at most 10m). Default 10s.
 	KeepaliveTimeout time.Duration
 	// MaxRecvMsgSize is the largest message accepted from the server, in bytes (DSN key
 	// max-recv-msg-size: bytes as a decimal integer, or with a KiB, MiB or GiB suffix such as
-	// 512MiB; > 0). Default 1GiB: grpc-go's 4 MiB default is smaller than one result batch
-	// can be.
+	// 512MiB; 1 byte to 2GiB, the largest protobuf message). Default 1GiB: grpc-go's 4 MiB
+	// default is smaller than one result batch can be.
 	MaxRecvMsgSize int
 	// MaxSendMsgSize is the largest message sent to the server, in bytes (DSN key
-	// max-send-msg-size, same form as max-recv-msg-size; > 0). Default 300MiB, the official
+	// max-send-msg-size, same form and range as max-recv-msg-size). Default 300MiB, the official
 	// client's.
 	MaxSendMsgSize int
 
@@ -216,6 +218,9 @@ func (c *Config) Validate() error {
 			return dsnValueError(k.name, k.get(c), reason)
 		}
 	}
+	if err := c.validateValues(); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -223,6 +228,17 @@ func (c *Config) Validate() error {
 // in when Port is 0.
 func (c *Config) Addr() string {
 	return net.JoinHostPort(c.Host, strconv.Itoa(c.port()))
+}
+
+// dialTarget is Addr as a gRPC target. gRPC parses a target as a URL, in which the '%' of an
+// IPv6 zone ([fe80::1%eth0]:443) is not valid, so an address with a zone is written as an
+// escaped URL for gRPC's default resolver, which resolves it to the same address.
+func (c *Config) dialTarget() string {
+	addr := c.Addr()
+	if !strings.Contains(addr, "%") {
+		return addr
+	}
+	return "dns:///" + url.PathEscape(addr)
 }
 
 // port is Port, or its default when Port is 0.

@@ -127,7 +127,7 @@ func NewConnector(cfg Config) (*Connector, error) {
 		grpc.WithChainUnaryInterceptor(state.UnaryClientInterceptor()),
 	}
 	opts = append(opts, c.DialOptions...)
-	cc, err := grpc.NewClient(c.Addr(), opts...)
+	cc, err := grpc.NewClient(c.dialTarget(), opts...)
 	if err != nil {
 		bluegreen.Unshare(state)
 		return nil, fmt.Errorf("e6data: set up the gRPC channel to %s: %w", c.Addr(), err)

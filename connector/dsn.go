@@ -311,6 +311,9 @@ func parseQuery(c *Config, query string) error {
 				return dsnValueError(key, value, reason)
 			}
 		}
+		if reason := checkValue(c, key); reason != "" {
+			return dsnValueError(key, value, reason)
+		}
 		if key == "secure" && !c.Secure {
 			insecure = value
 		}
@@ -529,6 +532,9 @@ func intKey(name string, field func(*Config) *int) dsnKey {
 		name: name,
 		set: func(c *Config, v string) string {
 			n, err := strconv.Atoi(v)
+			if errors.Is(err, strconv.ErrRange) {
+				return "is out of range; want a decimal integer such as 5"
+			}
 			if err != nil {
 				return "is not an integer; want a decimal integer such as 5"
 			}

@@ -28,6 +28,17 @@ func FuzzParseDSN(f *testing.F) {
 		"mysql://u:t@h",
 		"e6data://u:t@[1.2.3.4]:0",
 		"e6data://:t@::1",
+		// The bounds of the numeric keys, on both sides, and values a header or protobuf
+		// string cannot carry.
+		"e6data://u:t@h?prefetch=64&retry-attempts=100&replay-limit=1000000000&cancel-timeout=10m",
+		"e6data://u:t@h?prefetch=65",
+		"e6data://u:t@h?prefetch=10000000000000",
+		"e6data://u:t@h?prefetch=99999999999999999999",
+		"e6data://u:t@h?retry-attempts=101&replay-limit=1000000001",
+		"e6data://u:t@h?resume-timeout=24h&prepare-timeout=24h1ns&keepalive-time=25h",
+		"e6data://u:t@h?max-recv-msg-size=2GiB&max-send-msg-size=2147483649",
+		"e6data://u:t@h?cluster-name=a%0D%0Ab&catalog=%FF",
+		"e6data://u%FF:t@h/caf%C3%A9?cluster-name=caf%C3%A9",
 	}
 	for _, s := range seeds {
 		f.Add(s, "p@ss:w%2F%3F%23rd")

@@ -117,6 +117,12 @@ func TestArgumentErrors(t *testing.T) {
 			var se *connector.SQLTextError
 			require.ErrorAs(t, err, &se)
 		}},
+		{"numbered placeholders", "SELECT ?2 + ?1", []any{10, 20}, func(t *testing.T, err error) {
+			var se *connector.SQLTextError
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, 7, se.Pos)
+			assert.Contains(t, err.Error(), "numbered or named placeholders")
+		}},
 		{"second statement", "SELECT 1; SELECT 2", nil, func(t *testing.T, err error) {
 			var se *connector.SQLTextError
 			require.ErrorAs(t, err, &se)

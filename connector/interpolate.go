@@ -14,7 +14,9 @@ import (
 // argument (see AppendLiteral). A ? inside a '…' literal, a "…" identifier or a comment (--,
 // // or /* */) is left alone. It fails, sending nothing, when the placeholder and argument
 // counts differ (*PlaceholderCountError), when a literal, identifier or block comment is not
-// closed (*SQLTextError), or when an argument is named or has no literal (*ArgumentError). With
+// closed or a ? is followed by an identifier character, as in the numbered placeholder ?1
+// (*SQLTextError), or when an argument is named or has no literal (*ArgumentError). A literal
+// that would touch a word, a number or a '-' before its ? is set off by a space. With
 // no arguments and no placeholders it returns query itself.
 func Interpolate(query string, args []driver.NamedValue) (string, error) {
 	for i := range args {
@@ -57,9 +59,9 @@ func Interpolate(query string, args []driver.NamedValue) (string, error) {
 				return nil
 			}
 			b = append(b, code[:k]...)
-			// A '-' before ? is always in the same code span; "x -?" with -5 must not become
-			// the comment "x --5".
-			if k > 0 && code[k-1] == '-' {
+			// Keep the literal a token of its own: "x -?" with -5 must not become the comment
+			// "x --5", and "??" with 1 and 2 must not become 12.
+			if l := len(b); l > 0 && (b[l-1] == '-' || isIdentByte(b[l-1])) {
 				b = append(b, ' ')
 			}
 			code = code[k+1:]

@@ -32,7 +32,10 @@ func TestInterpolate(t *testing.T) {
 			`SELECT '?' AS "q?", a FROM "t" WHERE b = 5 -- ?`},
 		{"no placeholders", "SELECT 1", nil, "SELECT 1"},
 		{"several", "a = ? AND b IN (?, ?)", []any{"x", 1, nil}, "a = 'x' AND b IN (1, NULL)"},
-		{"adjacent", "??", []any{1, 2}, "12"},
+		{"adjacent", "??", []any{1, 2}, "1 2"},
+		{"after a word", "SELECT x?", []any{1}, "SELECT x 1"},
+		{"after a digit", "SELECT 1?", []any{5}, "SELECT 1 5"},
+		{"before punctuation", "SELECT ?::int, (?), ?.5", []any{1, 2, 3}, "SELECT 1::int, (2), 3.5"},
 		{"at both ends", "? + ?", []any{1, 2}, "1 + 2"},
 		{"in literal", "SELECT 'a?b', ?", []any{1}, "SELECT 'a?b', 1"},
 		{"doubled quote ends and reopens", "SELECT 'it''?s', ?", []any{1}, "SELECT 'it''?s', 1"},
@@ -87,6 +90,13 @@ func TestInterpolateErrors(t *testing.T) {
 		{"unterminated identifier", `SELECT "abc`, nil, textAt(7), "unterminated quoted identifier"},
 		{"unterminated block comment", "SELECT 1 /* x *", nil, textAt(9), "unterminated block comment"},
 		{"slash-star-slash is not closed", "SELECT 1 /*/", nil, textAt(9), "unterminated block comment"},
+		{"numbered placeholder", "SELECT ?1", positional(5), textAt(7), "numbered or named placeholders"},
+		{"numbered placeholders out of order", "SELECT ?2 + ?1", positional(10, 20), textAt(7), "plain ?"},
+		{"numbered placeholder without args", "SELECT ?1", nil, textAt(7), "not supported"},
+		{"named placeholder", "WHERE a = ?name", positional(1), textAt(10), "numbered or named"},
+		{"placeholder before a keyword", "WHERE a = ?AND b = ?", positional(1, 2), textAt(10), "space"},
+		{"placeholder before underscore", "SELECT ?_x", positional(1), textAt(7), "not supported"},
+		{"placeholder before non-ASCII", "SELECT ?é", positional(1), textAt(7), "not supported"},
 		{"named arg", "a = ?", []driver.NamedValue{{Name: "a", Ordinal: 1, Value: 1}}, argAt(1, "int"), "sql.Named"},
 		{"named second arg", "a = ? AND b = ?", []driver.NamedValue{{Ordinal: 1, Value: 1}, {Name: "b", Ordinal: 2, Value: "s"}},
 			argAt(2, "string"), "named arguments"},
@@ -181,7 +191,7 @@ func TestCheckNamedValue(t *testing.T) {
 
 func FuzzInterpolate(f *testing.F) {
 	for _, s := range []string{`SELECT '?' AS "q?", a FROM "t" WHERE b = ? -- ?`, "?", "'", `"`, "/*", "--?",
-		"//?\n?", `'\'`, "a -? /* */", "SELECT 1;"} {
+		"//?\n?", `'\'`, "a -? /* */", "SELECT 1;", "SELECT ?1", "??", "x?"} {
 		f.Add(s, int64(-1), `it's ? -- \`)
 	}
 	f.Fuzz(func(t *testing.T, query string, num int64, str string) {

@@ -42,12 +42,19 @@ const (
 	spanComment                 // -- … and // … to end of line (newline excluded), /* … */
 )
 
-// scanSQL is the one lexer for the dialect's scanning rules (sql-dialect.md §2): it splits query
-// into consecutive spans that cover it exactly, calling fn for each in order. Code spans are
-// maximal and never empty. An error from fn stops the scan and is returned; an unterminated
-// literal, identifier or block comment is a *SQLTextError (after fn saw the spans before it).
-// Interpolate and normalizeStatement both use it, so the rules cannot drift apart.
+// scanSQL is the one lexer for the dialect's scanning rules: it splits query into consecutive
+// spans that cover it exactly, calling fn for each in order. Code spans are maximal and never
+// empty. An error from fn stops the scan and is returned; an unterminated literal, identifier or
+// block comment, and a ? placeholder followed by an identifier character (?1, ?name), are a
+// *SQLTextError (after fn saw the spans before it). Interpolate and normalizeStatement both use
+// it, so the rules cannot drift apart.
 func scanSQL(query string, fn func(kind spanKind, start, end int) error) error {
+	code := func(start, end int) error {
+		if err := checkPlaceholders(query, start, end); err != nil {
+			return err
+		}
+		return fn(spanCode, start, end)
+	}
 	codeStart := 0
 	for i := 0; i < len(query); {
 		// Jump to the next byte that can open a non-code span; all are ASCII, so this never
@@ -76,7 +83,7 @@ func scanSQL(query string, fn func(kind spanKind, start, end int) error) error {
 			return unterminated(kind, i)
 		}
 		if codeStart < i {
-			if err := fn(spanCode, codeStart, i); err != nil {
+			if err := code(codeStart, i); err != nil {
 				return err
 			}
 		}
@@ -86,9 +93,35 @@ func scanSQL(query string, fn func(kind spanKind, start, end int) error) error {
 		i, codeStart = end, end
 	}
 	if codeStart < len(query) {
-		return fn(spanCode, codeStart, len(query))
+		return code(codeStart, len(query))
 	}
 	return nil
+}
+
+// checkPlaceholders refuses a ? in the code span query[start:end] that is followed by an
+// identifier character. Such a ? is not a placeholder form this driver knows: interpolating it
+// as a plain ? would glue the argument to what follows (?1 with 5 would become 51), so the
+// caller's numbered or named placeholder would silently mean something else.
+func checkPlaceholders(query string, start, end int) error {
+	for i := start; i < end; {
+		k := strings.IndexByte(query[i:end], '?')
+		if k < 0 {
+			return nil
+		}
+		i += k + 1
+		if i < len(query) && isIdentByte(query[i]) {
+			return &SQLTextError{Pos: i - 1, Reason: "numbered or named placeholders such as ?1 or ?name " +
+				"are not supported: write a plain ? for each argument and pass the arguments in that order " +
+				"(separate a ? from a following word with a space)"}
+		}
+	}
+	return nil
+}
+
+// isIdentByte reports whether b can be part of an unquoted identifier or number: an ASCII letter
+// or digit, '_', or any byte of a non-ASCII character.
+func isIdentByte(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '_' || b >= 0x80
 }
 
 // stringEnd returns the offset just past the ' closing the literal opened at open, or -1.
@@ -141,10 +174,10 @@ func unterminated(kind spanKind, pos int) *SQLTextError {
 	return &SQLTextError{Pos: pos, Reason: reason}
 }
 
-// normalizeStatement prepares query for a prepare request (sql-dialect.md §3): it trims
-// surrounding whitespace and one trailing ; (with the whitespace before it), and refuses text
-// with another ; outside literals, identifiers and comments, text with an unterminated construct,
-// and text with no SQL outside comments. It returns a substring of query: no allocation.
+// normalizeStatement prepares query for a prepare request: it trims surrounding whitespace and
+// one trailing ; (with the whitespace before it), and refuses text with another ; outside
+// literals, identifiers and comments, text scanSQL refuses, and text with no SQL outside
+// comments. It returns a substring of query: no allocation.
 func normalizeStatement(query string) (string, error) {
 	s := strings.TrimSpace(query)
 	lead := len(query) - len(strings.TrimLeftFunc(query, unicode.IsSpace)) // error offsets are in query

@@ -49,6 +49,7 @@ func TestNormalizeStatementErrors(t *testing.T) {
 		{"unterminated literal", "  SELECT 'a;", 9, "unterminated string literal"},
 		{"unterminated identifier", `SELECT "a`, 7, "unterminated quoted identifier"},
 		{"unterminated comment", "SELECT 1 /* ;", 9, "unterminated block comment"},
+		{"numbered placeholder", "  SELECT ?1", 9, "numbered or named placeholders"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// finish validates a decoded vector against its type (§6.5) and trims every slice to the
+// finish validates a decoded vector against its type (allowedMembers) and trims every slice to the
 // rows it covers, so Value can index without further checks.
 func (s *vecState) finish(r *reader) error {
 	v := &s.v
@@ -61,6 +61,10 @@ func (s *vecState) finish(r *reader) error {
 			return r.fail(s.memberOff, "INTEGER constant "+itoa(v.Int64s[0])+" does not fit in 32 bits")
 		}
 	case Decimal128:
+		// A scale DecimalString refuses would make every value of the vector read as NULL.
+		if v.Scale > MaxDecimalScale || v.Scale < -MaxDecimalScale {
+			return r.fail(s.memberOff, "DECIMAL128 scale "+itoa(int64(v.Scale))+" is beyond ±"+itoa(MaxDecimalScale))
+		}
 		for i := 0; i < need; i++ {
 			if len(v.Bytes[i]) == 0 && !v.IsNull(i) {
 				return r.fail(s.memberOff, "empty DECIMAL128 value in row "+itoa(int64(i)))

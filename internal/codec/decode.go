@@ -1,14 +1,17 @@
 package codec
 
 // DecodeChunk decodes one result batch: a Thrift TBinaryProtocol struct Chunk with no message
-// envelope (wire-protocol.md §6). Values land column-wise in the Vector slices; every vector is
-// validated against its VectorType (§6.5) and must have Chunk.Size rows. Empty input, a Chunk
-// without a size field and a Chunk with size <= 0 all mean end of results: the returned Chunk
-// then has Size 0 and no vectors, and the error is nil. Whether there is one vector per
-// metadata column is for the caller to check; extra vectors are kept.
+// envelope. Values land column-wise in the Vector slices; every vector is validated against its
+// VectorType and must have Chunk.Size rows. Empty input, a Chunk without a size field and a
+// Chunk with size <= 0 all mean end of results: the returned Chunk then has Size 0 and no
+// vectors, and the error is nil. Whether there is one vector per metadata column is for the
+// caller to check; extra vectors are kept. Bytes after the Chunk are ignored, as e6data's own
+// client does, unless the Chunk has no vectors: then nothing shows that the input was a Chunk
+// at all (any input starting with a zero byte would read as the end of results), so they are an
+// error.
 //
 // The result never aliases b. The strings of one vector share a single private allocation
-// (see readBinaryList), so keeping any one of them alive keeps that vector's text alive.
+// (see readBinaryList); Vector.Value copies, so a value handed out never keeps it alive.
 // Malformed input yields a *DecodeError wrapping ErrCorrupt, never a panic.
 func DecodeChunk(b []byte) (*Chunk, error) {
 	if len(b) == 0 {
@@ -45,6 +48,9 @@ func DecodeChunk(b []byte) (*Chunk, error) {
 				return nil, err
 			}
 		}
+	}
+	if len(vectors) == 0 && r.remaining() > 0 {
+		return nil, r.fail(r.pos, itoa(int64(r.remaining()))+" bytes after a Chunk without vectors")
 	}
 	if size <= 0 {
 		return &Chunk{}, nil
@@ -162,7 +168,7 @@ func (s *vecState) readNulls(r *reader) error {
 	return nil
 }
 
-// readData reads the Data union (§6.3): exactly one member struct.
+// readData reads the Data union: exactly one member struct.
 func (s *vecState) readData(r *reader) error {
 	if s.haveType && s.v.Type == Null {
 		return r.skip(tStruct, 0) // data of a NULL vector is ignored

@@ -53,7 +53,7 @@ func appendI32(b []byte, v int32) []byte {
 }
 
 func TestSpecExample(t *testing.T) {
-	// wire-protocol.md §6.8: one LONG column, rows [7, NULL].
+	// One LONG column, rows [7, NULL], byte for byte.
 	in, _ := hex.DecodeString(strings.Join([]string{
 		"080001", "00000002", "0f0002", "0c", "00000001",
 		"080001", "00000002", "080002", "00000006",
@@ -181,5 +181,61 @@ func TestDecodeRejects(t *testing.T) {
 	_, err := DecodeChunk(chunkOf(1, vecOf(sizeF(1), typeF(TimestampTZ), dataF(mTime, i64ListF(1, 0), strListF(2, "Nope")))))
 	if !errors.Is(err, ErrUnknownZone) {
 		t.Errorf("unknown zone error %v does not wrap ErrUnknownZone", err)
+	}
+}
+
+// TestDecodeRejectsUnreadBytesWithoutColumns checks that bytes a result with no columns leaves
+// unread are an error, not an empty result: any input starting with a zero byte would otherwise
+// read as the end of the results, and any metadata with a zero count as a result without columns.
+func TestDecodeRejectsUnreadBytesWithoutColumns(t *testing.T) {
+	for name, in := range map[string][]byte{
+		"end marker then bytes":          {0, 0xde, 0xad},
+		"size 0 then bytes":              append(appendI32Field(nil, 1, 0), 0, 1),
+		"rows without vectors then byte": append(appendI32Field(nil, 1, 3), 0, 0),
+		"empty vector list then bytes":   append(chunkOf(2), 7),
+	} {
+		c, err := DecodeChunk(in)
+		var de *DecodeError
+		if !errors.As(err, &de) || !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "after a Chunk without vectors") {
+			t.Errorf("%s: got %+v, %v; want a DecodeError", name, c, err)
+		}
+	}
+	// Without trailing bytes these are all fine.
+	for _, in := range [][]byte{{}, {0}, append(appendI32Field(nil, 1, 0), 0), chunkOf(2)} {
+		if _, err := DecodeChunk(in); err != nil {
+			t.Errorf("DecodeChunk(% x): %v", in, err)
+		}
+	}
+
+	zero := []byte{0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0}
+	if m, err := DecodeMetadata(zero); err != nil || len(m.Fields) != 0 || m.RowCount != 5 {
+		t.Errorf("zero columns: %+v, %v", m, err)
+	}
+	m, err := DecodeMetadata(append(zero, 0, 2, 'i', 'd'))
+	var de *DecodeError
+	if !errors.As(err, &de) || de.Part != "metadata" || de.Offset != 12 {
+		t.Errorf("zero columns and trailing bytes: %+v, %v; want a metadata DecodeError at byte 12", m, err)
+	}
+}
+
+// TestDecodeRejectsDecimalScale checks that a DECIMAL128 scale beyond MaxDecimalScale is an
+// error: DecimalString refuses it, so every row would otherwise read as NULL.
+func TestDecodeRejectsDecimalScale(t *testing.T) {
+	scaleF := func(n int32) []byte { return appendI32Field(nil, 2, n) }
+	for _, scale := range []int32{MaxDecimalScale + 1, -MaxDecimalScale - 1, 1 << 30, -1 << 31} {
+		in := chunkOf(1, vecOf(sizeF(1), typeF(Decimal128), dataF(mDecimal, strListF(1, "\x01"), scaleF(scale))))
+		c, err := DecodeChunk(in)
+		if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "scale") {
+			t.Errorf("scale %d: got %+v, %v; want a DecodeError", scale, c, err)
+		}
+		inConst := chunkOf(2, vecOf(sizeF(2), typeF(Decimal128), dataF(mDecimalConst, strF(1, "\x01"), scaleF(scale)), constF(true)))
+		if c, err := DecodeChunk(inConst); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("constant, scale %d: got %+v, %v; want a DecodeError", scale, c, err)
+		}
+	}
+	in := chunkOf(1, vecOf(sizeF(1), typeF(Decimal128), dataF(mDecimal, strListF(1, "\x01"), scaleF(MaxDecimalScale))))
+	c, err := DecodeChunk(in)
+	if err != nil || c.Vectors[0].Value(0) == nil {
+		t.Errorf("scale %d: %v", MaxDecimalScale, err)
 	}
 }

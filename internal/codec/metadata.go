@@ -5,10 +5,12 @@ import (
 	"math"
 )
 
-// DecodeMetadata decodes GetResultMetadataResponse.resultMetaData (wire-protocol.md §5): an i64
-// row count, an i32 field count, then per field name, type, zone and date format as Java UTF
-// strings (modified UTF-8). Running out of bytes, a negative count or invalid modified UTF-8 is
-// a *DecodeError wrapping ErrCorrupt. Trailing bytes are ignored.
+// DecodeMetadata decodes GetResultMetadataResponse.resultMetaData: an i64 row count, an i32
+// field count, then per field name, type, zone and date format as Java UTF strings (modified
+// UTF-8). Running out of bytes, a negative count or invalid modified UTF-8 is a *DecodeError
+// wrapping ErrCorrupt. Trailing bytes are ignored after at least one field, as e6data's own
+// client does; after a field count of 0 they are an error, since the count is then most likely
+// corrupt and the result would silently read as having no columns.
 func DecodeMetadata(b []byte) (Metadata, error) {
 	if len(b) < 12 {
 		return Metadata{}, metaErr(len(b), "need 12 header bytes, have "+itoa(int64(len(b))), nil)
@@ -22,6 +24,9 @@ func DecodeMetadata(b []byte) (Metadata, error) {
 	// Every field takes at least 4 empty strings = 8 bytes: check before allocating.
 	if int64(n) > int64(len(b)-pos)/8 {
 		return Metadata{}, metaErr(8, "field count "+itoa(int64(n))+" exceeds the remaining bytes", nil)
+	}
+	if n == 0 && len(b) > pos {
+		return Metadata{}, metaErr(pos, itoa(int64(len(b)-pos))+" bytes after a field count of 0", nil)
 	}
 	m.Fields = make([]Field, n)
 	for i := range m.Fields {
@@ -49,7 +54,7 @@ func metaErr(off int, reason string, err error) error {
 	return &DecodeError{Part: "metadata", Offset: off, Reason: reason, Err: err}
 }
 
-// AppendMetadata appends m encoded as Java's DataOutputStream writes it (§5) to dst. A string
+// AppendMetadata appends m encoded as Java's DataOutputStream writes it to dst. A string
 // that is not valid UTF-8 or encodes to more than 65535 bytes is an *EncodeError wrapping
 // ErrInvalid; dst is then returned unchanged.
 func AppendMetadata(dst []byte, m *Metadata) ([]byte, error) {

@@ -1,6 +1,9 @@
 package codec
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // IsNull reports whether row is NULL: every row of a NULL-typed vector, rows marked in Nulls,
 // and (defensively, instead of panicking) rows outside 0..Size-1.
@@ -19,10 +22,15 @@ func (v *Vector) IsNull(row int) bool {
 
 // Value returns row's value as a database/sql driver value: nil for NULL; int64 for INTEGER and
 // LONG; float64 for FLOAT and DOUBLE; bool; string for STRING, ARRAY, MAP and STRUCT; []byte for
-// BINARY (the vector's own bytes, not a copy: database/sql copies on Scan); time.Time for DATE
-// (midnight UTC), DATETIME, TIMESTAMP and INT96 (UTC, µs) and TIMESTAMP_TZ (in the row's zone);
-// and DECIMAL128 as exact decimal text such as "-0.01". A row out of range or a vector not
-// built by DecodeChunk whose slices are too short yields nil rather than a panic.
+// BINARY; time.Time for DATE (midnight UTC), DATETIME, TIMESTAMP and INT96 (UTC, µs) and
+// TIMESTAMP_TZ (in the row's zone); and DECIMAL128 as exact decimal text such as "-0.01". A row
+// out of range or a vector not built by DecodeChunk whose slices are too short yields nil rather
+// than a panic.
+//
+// Every value owns its memory. Strings and byte slices are copied out of the vector, whose
+// values share one allocation per batch: database/sql hands a string to the caller as it is, so
+// a string viewing the batch would keep the whole batch alive for as long as the caller keeps
+// the string. The copy is the value's only allocation beyond boxing it in an interface.
 func (v *Vector) Value(row int) any {
 	if v.IsNull(row) {
 		return nil
@@ -46,14 +54,12 @@ func (v *Vector) Value(row int) any {
 		}
 	case String, Array, Map, Struct:
 		if i < len(v.Strings) {
-			return v.Strings[i]
+			return strings.Clone(v.Strings[i])
 		}
 	case Binary:
 		if i < len(v.Bytes) {
-			if v.Bytes[i] == nil {
-				return []byte{} // a non-NULL empty value must not read as NULL
-			}
-			return v.Bytes[i]
+			// Never nil, also when empty: a non-NULL empty value must not read as NULL.
+			return append([]byte{}, v.Bytes[i]...)
 		}
 	case Date:
 		if i < len(v.Int64s) {

@@ -2,8 +2,10 @@ package codec
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func TestTimeHelpers(t *testing.T) {
@@ -72,5 +74,40 @@ func TestValueDefensive(t *testing.T) {
 	}
 	if loc := tz.Value(1).(time.Time).Location(); loc != time.UTC {
 		t.Errorf("bad zone gave %v", loc)
+	}
+}
+
+// TestValueOwnsMemory checks that strings and byte slices from Value are copies: the values of
+// a vector share one allocation, which a handed-out value must not keep alive. The copy is the
+// only allocation beyond boxing the value.
+func TestValueOwnsMemory(t *testing.T) {
+	in := chunkOf(2,
+		vecOf(sizeF(2), typeF(String), dataF(mVarchar, strListF(1, strings.Repeat("a", 100), ""))),
+		vecOf(sizeF(2), typeF(Binary), dataF(mVarchar, strListF(1, "\x00\xff", ""))))
+	c, err := DecodeChunk(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, bv := &c.Vectors[0], &c.Vectors[1]
+	s := sv.Value(0).(string)
+	if s != sv.Strings[0] || unsafe.StringData(s) == unsafe.StringData(sv.Strings[0]) {
+		t.Errorf("string value %q shares the vector's memory", s)
+	}
+	b := bv.Value(0).([]byte)
+	if string(b) != "\x00\xff" || &b[0] == &bv.Bytes[0][0] {
+		t.Errorf("bytes value % x shares the vector's memory", b)
+	}
+	b[0] = 1
+	if bv.Bytes[0][0] != 0 {
+		t.Error("writing to a value changed the vector")
+	}
+	if v, ok := sv.Value(1).(string); !ok || v != "" {
+		t.Errorf("empty string: %#v", sv.Value(1))
+	}
+	if v, ok := bv.Value(1).([]byte); !ok || v == nil || len(v) != 0 {
+		t.Errorf("empty bytes: %#v; want a non-nil empty slice", bv.Value(1))
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = sv.Value(0) }); n > 2 {
+		t.Errorf("a string value takes %v allocations; want the copy and its box", n)
 	}
 }

@@ -127,7 +127,10 @@ func TestRoundTripEveryType(t *testing.T) {
 		{7, v[7].Int64s, []int64{tsMicros, 0}},
 		{8, v[8].Int64s, []int64{tzMicros, 0}},
 		{8, v[8].Zones, []string{"+05:30", ""}},
-		{9, v[9].Bytes, [][]byte{{0xfb, 0x2d}, {0x02, 0xbc}}}, // -1235 and 700 at scale 2
+		// -1235 and 700 at scale 2, sign-extended to 16 bytes in an odd column.
+		{9, v[9].Bytes, [][]byte{
+			{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfb, 0x2d},
+			{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0xbc}}},
 		{9, v[9].Scale, int32(2)},
 		{10, v[10].Bytes, [][]byte{blob, nil}},
 		{11, v[11].Strings, []string{"[1,2]", ""}},

@@ -159,3 +159,40 @@ func TestConversionErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDecimalForms checks that DECIMAL128 values go out minimal in even columns and
+// sign-extended to 16 bytes in odd ones, and that both decode to the same text.
+func TestDecimalForms(t *testing.T) {
+	typ := decimalType(38, 2)
+	rows := [][]any{{"1.5", "1.5"}, {"-0.01", "-0.01"}, {nil, nil}, {"-170141183460469231731687303715884105.72", "-170141183460469231731687303715884105.72"}, {"0", "0"}}
+	want := []any{"1.50", "-0.01", nil, "-170141183460469231731687303715884105.72", "0.00"}
+	minimal, err := buildVector(rows, 0, typ, "a", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	padded, err := buildVector(rows, 1, typ, "b", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range rows {
+		if rows[r][0] == nil {
+			continue
+		}
+		if got := len(padded.Bytes[r]); got != 16 {
+			t.Errorf("row %d: odd column sends %d bytes; want 16", r, got)
+		}
+		if fromTwos(padded.Bytes[r]).Cmp(fromTwos(minimal.Bytes[r])) != 0 {
+			t.Errorf("row %d: padded % x and minimal % x differ", r, padded.Bytes[r], minimal.Bytes[r])
+		}
+	}
+	if got := len(minimal.Bytes[1]); got != 1 {
+		t.Errorf("even column sends -1 in %d bytes; want 1", got)
+	}
+	for r, w := range want {
+		for _, v := range []*codec.Vector{&minimal, &padded} {
+			if got := v.Value(r); got != w {
+				t.Errorf("row %d: %v; want %v", r, got, w)
+			}
+		}
+	}
+}

@@ -12,7 +12,9 @@ import (
 // time.Time or nil) into a vector of type t. A value that does not convert is an *SQLError naming
 // the column, the row (1-based, counting from firstRow, the rows before this batch) and the value.
 // When the batch has two or more rows that are all the same, the vector is made constant, as the
-// real engine sends literals: clients must handle those.
+// real engine sends literals: clients must handle those. DECIMAL128 values go out in both forms a
+// client must read: minimal-length bytes in even columns (0, 2, ...), and sign-extended to 16
+// bytes, as e6data's own client expects them, in odd columns.
 func buildVector(rows [][]any, col int, t colType, name string, firstRow int64) (codec.Vector, error) {
 	n := len(rows)
 	v := codec.Vector{Type: t.vector, Size: n, Scale: t.scale}
@@ -44,8 +46,34 @@ func buildVector(rows [][]any, col int, t colType, name string, firstRow int64) 
 				name, firstRow+int64(r)+1, kindOf(x), shorten(x), t.vector, err)}
 		}
 	}
+	if t.vector == codec.Decimal128 && col%2 == 1 {
+		for r, b := range v.Bytes {
+			if b != nil {
+				v.Bytes[r] = padDecimal(b)
+			}
+		}
+	}
 	makeConstant(&v)
 	return v, nil
+}
+
+// decimal128Len is the width of a DECIMAL128 value that e6data's own client accepts.
+const decimal128Len = 16
+
+// padDecimal sign-extends the two's-complement bytes b to 16 bytes; longer values (beyond 128
+// bits) stay as they are.
+func padDecimal(b []byte) []byte {
+	if len(b) >= decimal128Len {
+		return b
+	}
+	out := make([]byte, decimal128Len)
+	if b[0]&0x80 != 0 {
+		for i := range decimal128Len - len(b) {
+			out[i] = 0xFF
+		}
+	}
+	copy(out[decimal128Len-len(b):], b)
+	return out
 }
 
 // setValue stores x as row r of v.
