@@ -59,6 +59,11 @@ func (tr *translator) cast(i, open, hi int, try bool, b *strings.Builder) (int, 
 	if err != nil {
 		return 0, err
 	}
+	if tr.strict && (fn == "date" || fn == "timestamp" || fn == "timestamp_tz") {
+		if err := tr.checkDateArith(closing+1, hi, fn == "date"); err != nil {
+			return 0, err
+		}
+	}
 	var operand strings.Builder
 	if err := tr.emit(open+1, as, &operand); err != nil {
 		return 0, err

@@ -115,3 +115,22 @@ func checkCastTarget(name string, first token, generic bool) error {
 	}
 	return nil
 }
+
+// checkDateArith refuses a date or timestamp value (ending just before
+// toks[after]) followed by + or - and a number: e6data moves times with
+// DATE_ADD and TIMESTAMP_ADD, and SQLite would silently add to the year.
+// Only values whose type shows in the SQL (CURRENT_DATE, DATE '…', CAST(…
+// AS DATE), …) are checked; a column's type is unknown here.
+func (tr *translator) checkDateArith(after, hi int, date bool) error {
+	op := tr.nextSig(after, hi)
+	if op >= hi || !(tr.toks[op].is("+") || tr.toks[op].is("-")) {
+		return nil
+	}
+	if n := tr.nextSig(op+1, hi); n >= hi || tr.toks[n].kind != tkNumber {
+		return nil
+	}
+	if date {
+		return rejectAt(tr.toks[op].pos, "a DATE plus or minus a number", "DATE_ADD('DAY', n, d)")
+	}
+	return rejectAt(tr.toks[op].pos, "a TIMESTAMP plus or minus a number", "TIMESTAMP_ADD('DAY', n, ts)")
+}

@@ -35,6 +35,10 @@ func TestCheckRejects(t *testing.T) {
 		{"iif", `SELECT IIF("a" > 1, 'x', 'y') FROM t`, "IIF()", "CASE WHEN"},
 		{"interval unquoted", `SELECT CURRENT_TIMESTAMP - INTERVAL 5 DAYS`, "unquoted amount", "INTERVAL '5 DAY'"},
 		{"interval unit outside", `SELECT CURRENT_TIMESTAMP - INTERVAL '5' DAY`, "unit outside the quotes", "INTERVAL '5 DAY'"},
+		{"current_date plus days", `SELECT CURRENT_DATE + 7`, "a DATE plus or minus a number", "DATE_ADD('DAY', n, d)"},
+		{"date literal minus days", `SELECT DATE '2024-01-02' - 1`, "a DATE plus or minus a number", "DATE_ADD('DAY', n, d)"},
+		{"cast date plus days", `SELECT CAST("x" AS DATE) + 7 FROM t`, "a DATE plus or minus a number", "DATE_ADD('DAY', n, d)"},
+		{"current_timestamp plus", `SELECT current_timestamp() + 1`, "a TIMESTAMP plus or minus a number", "TIMESTAMP_ADD('DAY', n, ts)"},
 		{"interval plural", `SELECT CURRENT_TIMESTAMP + INTERVAL '5 HOURS'`, "plural INTERVAL unit HOURS", "singular unit"},
 	}
 	for _, tc := range tests {
@@ -85,6 +89,7 @@ func TestCheckAccepts(t *testing.T) {
 		`SELECT '7 % 2', "top", "limit" FROM t`,
 		`SELECT top, "len"(1) FROM t`,
 		`SELECT t.if(1) FROM t`,
+		`SELECT CAST("x" AS INT) + 7, "d" + 7, DATE '2024-01-02' = "d" FROM t`,
 	} {
 		if err := Check(in); err != nil {
 			t.Errorf("Check(%q): %v", in, err)

@@ -54,6 +54,9 @@
 //   - CAST or TRY_CAST to STRING or TEXT (VARCHAR), SMALLINT or TINYINT
 //     (INT), BINARY (VARBINARY), DATETIME (TIMESTAMP), ARRAY<…>, and
 //     TIMESTAMP_TZ in upper case (timestamp_tz);
+//   - a value typed in the SQL as a DATE or TIMESTAMP (CURRENT_DATE, DATE
+//     '…', CAST(… AS TIMESTAMP), …) plus or minus a number (DATE_ADD or
+//     TIMESTAMP_ADD('DAY', n, x)); columns are not checked;
 //   - INTERVAL 5 DAY, INTERVAL '5' DAY, plural or unknown units (these fail
 //     in Translate too).
 //

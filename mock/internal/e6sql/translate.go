@@ -178,6 +178,15 @@ func (tr *translator) word(i, hi int, b *strings.Builder) (int, error) {
 			return tr.cast(i, nx, hi, up == "TRY_CAST", b)
 		}
 	case "CURRENT_TIMESTAMP", "CURRENT_DATE":
+		if tr.strict {
+			end := i + 1
+			if c := tr.nextSig(nx+1, hi); call && c < hi && tr.toks[c].is(")") {
+				end = c + 1
+			}
+			if err := tr.checkDateArith(end, hi, up == "CURRENT_DATE"); err != nil {
+				return 0, err
+			}
+		}
 		b.WriteString("e6_" + strings.ToLower(up))
 		if !call {
 			b.WriteString("()")
@@ -186,6 +195,11 @@ func (tr *translator) word(i, hi int, b *strings.Builder) (int, error) {
 	case "DATE", "TIMESTAMP":
 		// Typed literals: DATE '2024-01-02', TIMESTAMP '2024-01-02 03:04:05'.
 		if nx < hi && tr.toks[nx].kind == tkString {
+			if tr.strict {
+				if err := tr.checkDateArith(nx+1, hi, up == "DATE"); err != nil {
+					return 0, err
+				}
+			}
 			b.WriteString("e6_" + strings.ToLower(up) + "(" + tr.toks[nx].text + ")")
 			return nx + 1, nil
 		}
