@@ -27,9 +27,9 @@ type CallRecord struct {
 	// SQL is the statement text exactly as the client sent it: the query string of a
 	// prepareStatement, prepareStatementV2 or dryRun call that reached the engine (also when the
 	// engine refused the SQL), and for the later calls about a prepared query (executeStatement,
-	// getNextResultBatch, clear, …) the text that query was prepared with (if it was prepared
-	// since the last ResetCallLog). "" for other calls,
-	// and for a prepare refused before it reached the engine (HTTP 456/503, an injected fault).
+	// getNextResultBatch, clear, …) the text that query was prepared with, if it was prepared
+	// since the last ResetCallLog. "" for other calls, and for a prepare refused before it
+	// reached the engine (HTTP 456 or 503, an injected fault).
 	SQL string
 }
 
