@@ -67,7 +67,7 @@ func (h *heapSampler) finish() uint64 {
 // memorySQL generates n rows of four columns (LONG, DOUBLE, STRING, LONG) in the query itself.
 func memorySQL(n int) string {
 	return fmt.Sprintf(`WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < %d)
-		SELECT x, x * 2.5 AS d, 'row ' || x AS s, x %% 7 AS m FROM c`, n)
+		SELECT x, x * 2.5 AS d, 'row ' || x AS s, MOD(x, 7) AS m FROM c`, n)
 }
 
 // readAll streams the n rows of memorySQL(n) through database/sql, checking each, and returns

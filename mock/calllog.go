@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"context"
 	"sort"
 	"strings"
 	"sync"
@@ -23,6 +24,13 @@ type CallRecord struct {
 	PlannerIP   string // the plannerip header
 	QueryID     string // the query the call was about (from the request, or prepare's response)
 	Outcome     string // OutcomeOK, OutcomeWrongStrategy, OutcomeSuspended, or a gRPC code name
+	// SQL is the statement text exactly as the client sent it: the query string of a
+	// prepareStatement, prepareStatementV2 or dryRun call that reached the engine (also when the
+	// engine refused the SQL), and for the later calls about a prepared query (executeStatement,
+	// getNextResultBatch, clear, …) the text that query was prepared with, if it was prepared
+	// since the last ResetCallLog. "" for other calls, and for a prepare refused before it
+	// reached the engine (HTTP 456 or 503, an injected fault).
+	SQL string
 }
 
 // callLog counts calls per method and colour and keeps a record of each call for assertions.
@@ -30,9 +38,10 @@ type callLog struct {
 	mu      sync.Mutex
 	counts  map[[2]string]int // (method, strategy header) → calls
 	records []*CallRecord
+	sql     map[string]string // query id → the SQL it was prepared with, for CallRecord.SQL
 }
 
-func newCallLog() *callLog { return &callLog{counts: map[[2]string]int{}} }
+func newCallLog() *callLog { return &callLog{counts: map[[2]string]int{}, sql: map[string]string{}} }
 
 func (l *callLog) add(r *CallRecord) {
 	l.mu.Lock()
@@ -78,6 +87,23 @@ func (s *Server) CallCounts() map[string]int {
 	return out
 }
 
+// recordSQL notes the SQL text of the statement a call carries, on the call's record (found in
+// ctx; calls that bypassed the proxy have none).
+func (l *callLog) recordSQL(ctx context.Context, sql string) {
+	if rec, ok := ctx.Value(recordKey{}).(*CallRecord); ok {
+		l.update(rec, func(r *CallRecord) { r.SQL = sql })
+	}
+}
+
+// prepared remembers the SQL of a prepared query, so that the records of the later calls about
+// it carry the text too. The map is filled in when the log is read rather than copied into
+// each record as calls arrive, which keeps the call path free of query lookups.
+func (l *callLog) prepared(queryID, sql string) {
+	l.mu.Lock()
+	l.sql[queryID] = sql
+	l.mu.Unlock()
+}
+
 // CallLog returns a copy of every call recorded since start (or the last ResetCallLog), in order.
 func (s *Server) CallLog() []CallRecord {
 	l := s.calls
@@ -86,6 +112,27 @@ func (s *Server) CallLog() []CallRecord {
 	out := make([]CallRecord, len(l.records))
 	for i, r := range l.records {
 		out[i] = *r
+		if out[i].SQL == "" && out[i].QueryID != "" {
+			out[i].SQL = l.sql[out[i].QueryID]
+		}
+	}
+	return out
+}
+
+// PreparedSQL returns the SQL text of every prepareStatement and prepareStatementV2 call that
+// reached the engine since start (or the last ResetCallLog), in order and exactly as the client
+// sent it, whether the engine accepted it or not. A statement the client prepared again (after
+// a wrong-strategy answer, say) appears again. Tests use it to assert the SQL that a GORM or
+// database/sql call sent through the driver:
+//
+//	db.Where("name = ?", "ann").Find(&users)
+//	require.Equal(t, []string{`SELECT * FROM "users" WHERE name = 'ann'`}, srv.PreparedSQL())
+func (s *Server) PreparedSQL() []string {
+	var out []string
+	for _, r := range s.CallLog() {
+		if (r.Method == "prepareStatement" || r.Method == "prepareStatementV2") && r.SQL != "" {
+			out = append(out, r.SQL)
+		}
 	}
 	return out
 }
@@ -96,6 +143,7 @@ func (s *Server) ResetCallLog() {
 	l.mu.Lock()
 	l.counts = map[[2]string]int{}
 	l.records = nil
+	l.sql = map[string]string{}
 	l.mu.Unlock()
 }
 

@@ -254,7 +254,7 @@ func TestCallLogRecordsHeaders(t *testing.T) {
 	log := srv.CallLog()
 	require.Len(t, log, 3)
 	assert.Equal(t, CallRecord{Method: "executeStatementV2", Strategy: Blue, ClusterName: "test-cluster",
-		PlannerIP: q.engineIP, QueryID: q.queryID, Outcome: OutcomeOK}, withoutTime(log[2]))
+		PlannerIP: q.engineIP, QueryID: q.queryID, Outcome: OutcomeOK, SQL: "SELECT 1"}, withoutTime(log[2]))
 	assert.Equal(t, q.queryID, log[1].QueryID, "prepare is logged with the query id it created")
 	assert.Equal(t, 1, srv.Calls("prepareStatementV2", Blue))
 	assert.Equal(t, 3, len(srv.CallCounts()))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/e6data/gorm-e6data/internal/codec"
 	"github.com/e6data/gorm-e6data/internal/e6pb"
+	"github.com/e6data/gorm-e6data/mock/internal/e6sql"
 	"github.com/e6data/gorm-e6data/mock/internal/engine"
 )
 
@@ -28,7 +29,7 @@ func (e *engineService) Authenticate(ctx context.Context, req *e6pb.Authenticate
 		if s.opts.RejectAuthWithStatus {
 			return nil, status.Error(codes.Unauthenticated, "Invalid credentials")
 		}
-		// The real engine answers OK with no session (wire-protocol.md §7.4).
+		// The real engine answers OK with no session.
 		return &e6pb.AuthenticateResponse{}, nil
 	}
 	sess := &session{id: newID(), user: req.GetUser(), colour: s.cluster.colourOf(callColour(ctx), nil)}
@@ -48,6 +49,7 @@ func (e *engineService) PrepareStatementV2(ctx context.Context, req *e6pb.Prepar
 
 func (e *engineService) prepare(ctx context.Context, sessionID, catalog, schema, sql string) (*e6pb.PrepareStatementResponse, error) {
 	s := e.s
+	s.calls.recordSQL(ctx, sql)
 	sess, err := s.session(ctx, sessionID)
 	if err != nil {
 		return nil, err
@@ -58,9 +60,9 @@ func (e *engineService) prepare(ctx context.Context, sessionID, catalog, schema,
 	if schema == "" {
 		schema = s.opts.Schema
 	}
-	stmt, err := s.engine.Prepare(ctx, catalog, schema, sql)
+	stmt, err := e.prepareSQL(ctx, catalog, schema, sql)
 	if err != nil {
-		return nil, engineError(err)
+		return nil, err
 	}
 	q := &query{
 		id:       newID(),
@@ -75,7 +77,23 @@ func (e *engineService) prepare(ctx context.Context, sessionID, catalog, schema,
 	}
 	q.ctx, q.cancel = context.WithCancel(context.Background())
 	s.cluster.addQuery(q)
+	s.calls.prepared(q.id, sql)
 	return &e6pb.PrepareStatementResponse{EngineIP: q.engineIP, QueryId: q.id, SessionId: sess.id}, nil
+}
+
+// prepareSQL checks SQL that arrived over gRPC against what e6data itself accepts, then has the
+// engine translate and compile it. The check is stricter than the engine's own translation,
+// which also serves the mock's setup statements (Server.Exec): SQL a real cluster would refuse
+// must fail here too, or tests through the mock could not catch a dialect mistake.
+func (e *engineService) prepareSQL(ctx context.Context, catalog, schema, sql string) (*engine.Statement, error) {
+	if err := e6sql.Check(sql); err != nil {
+		return nil, engineError(err)
+	}
+	stmt, err := e.s.engine.Prepare(ctx, catalog, schema, sql)
+	if err != nil {
+		return nil, engineError(err)
+	}
+	return stmt, nil
 }
 
 func (e *engineService) ExecuteStatement(ctx context.Context, req *e6pb.ExecuteStatementRequest) (*e6pb.ExecuteStatementResponse, error) {
@@ -133,7 +151,7 @@ func (e *engineService) GetNextResultBatch(ctx context.Context, req *e6pb.GetNex
 	defer q.mu.Unlock()
 	resp := &e6pb.GetNextResultBatchResponse{SessionId: req.GetSessionId()}
 	if q.done {
-		return resp, nil // end of results: an empty batch (wire-protocol.md §6.7)
+		return resp, nil // an empty batch marks the end of results, as on a real cluster
 	}
 	chunk, err := q.cursor.Next(ctx, e.s.opts.BatchRows)
 	if err != nil {
@@ -338,8 +356,9 @@ func (e *engineService) DryRun(ctx context.Context, req *e6pb.DryRunRequest) (*e
 	if schema == "" {
 		schema = e.s.opts.Schema
 	}
-	if _, err := e.s.engine.Prepare(ctx, e.s.opts.Catalog, schema, req.GetQueryString()); err != nil {
-		return &e6pb.DryRunResponse{DryrunValue: fmt.Sprintf(`{"valid":false,"error":%q}`, err.Error())}, nil
+	e.s.calls.recordSQL(ctx, req.GetQueryString())
+	if _, err := e.prepareSQL(ctx, e.s.opts.Catalog, schema, req.GetQueryString()); err != nil {
+		return &e6pb.DryRunResponse{DryrunValue: fmt.Sprintf(`{"valid":false,"error":%q}`, status.Convert(err).Message())}, nil
 	}
 	return &e6pb.DryRunResponse{DryrunValue: `{"valid":true}`}, nil
 }

@@ -59,6 +59,11 @@ func (tr *translator) cast(i, open, hi int, try bool, b *strings.Builder) (int, 
 	if err != nil {
 		return 0, err
 	}
+	if tr.strict && (fn == "date" || fn == "timestamp" || fn == "timestamp_tz") {
+		if err := tr.checkDateArith(closing+1, hi, fn == "date"); err != nil {
+			return 0, err
+		}
+	}
 	var operand strings.Builder
 	if err := tr.emit(open+1, as, &operand); err != nil {
 		return 0, err
@@ -81,8 +86,8 @@ func (tr *translator) cast(i, open, hi int, try bool, b *strings.Builder) (int, 
 func (tr *translator) castTarget(lo, hi int) (fn, typ string, err error) {
 	var words []string
 	var raw strings.Builder
-	depth := 0
-	for _, t := range tr.toks[lo:hi] {
+	depth, generic, first := 0, -1, -1
+	for j, t := range tr.toks[lo:hi] {
 		raw.WriteString(t.text)
 		switch {
 		case t.is("("):
@@ -90,12 +95,25 @@ func (tr *translator) castTarget(lo, hi int) (fn, typ string, err error) {
 		case t.is(")"):
 			depth--
 		case t.is("<"):
-			return "", "", unsupportedAt(t.pos, "CAST to ARRAY, MAP or STRUCT types")
-		case depth == 0 && t.kind == tkWord:
+			if generic < 0 {
+				generic = t.pos
+			}
+		case depth == 0 && t.kind == tkWord && generic < 0:
+			if first < 0 {
+				first = lo + j
+			}
 			words = append(words, strings.ToUpper(t.text))
 		}
 	}
 	name := strings.Join(words, " ")
+	if tr.strict && first >= 0 {
+		if err := checkCastTarget(name, tr.toks[first], generic >= 0); err != nil {
+			return "", "", err
+		}
+	}
+	if generic >= 0 {
+		return "", "", unsupportedAt(generic, "CAST to ARRAY, MAP or STRUCT types")
+	}
 	if f, ok := castFuncs[name]; ok {
 		return f, "", nil
 	}

@@ -222,3 +222,16 @@ func countArg(fn string, v driver.Value) (n int64, null bool, err error) {
 	}
 	return 0, false, fmt.Errorf("%s: the amount must be an integer, not %s", fn, describe(v))
 }
+
+// addInterval is the arithmetic of x ± INTERVAL, which Translate rewrites to
+// e6_interval_add(unit, ±n, x).
+var addInterval = dateAddFunc("INTERVAL")
+
+// intervalAdd implements timestamp ± INTERVAL. A DATE operand is an error:
+// e6data adds intervals to timestamps only, and dates need DATE_ADD.
+func intervalAdd(args []driver.Value) (driver.Value, error) {
+	if v, null, err := timeArg(args[2]); err == nil && !null && v.kind == kindDate {
+		return nil, fmt.Errorf("a DATE plus or minus an INTERVAL is not e6data SQL: write DATE_ADD('DAY', n, d) (got %s)", describe(args[2]))
+	}
+	return addInterval(args)
+}

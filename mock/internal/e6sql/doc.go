@@ -1,7 +1,7 @@
 // Package e6sql translates the e6data SQL that the GORM dialect and users
-// send (see shared/spec/sql-dialect.md) into SQLite SQL for the mock engine,
-// and provides the e6_* SQLite functions and the canonical time texts that
-// the translation relies on.
+// send into SQLite SQL for the mock engine, checks it against what e6data
+// itself accepts, and provides the e6_* SQLite functions and the canonical
+// time texts that the translation relies on.
 //
 // # Translation
 //
@@ -26,6 +26,12 @@
 //     and e6_current_date(), which give the canonical texts;
 //   - renames DATE_TRUNC, DATE_ADD, TIMESTAMP_ADD and MOD calls to
 //     e6_date_trunc, e6_date_add, e6_timestamp_add and e6_mod;
+//   - rewrites ts ± INTERVAL '5 DAY' (any singular unit from YEAR to
+//     MILLISECOND) and ts ± INTERVAL "n" 'HOUR' to e6_interval_add('DAY',
+//     ±5, ts), which refuses a DATE operand (e6data wants DATE_ADD there);
+//   - turns FETCH FIRST|NEXT n ROWS ONLY into LIMIT n, drops ROWS after an
+//     OFFSET amount, and gives an OFFSET without LIMIT a LIMIT -1, as SQLite
+//     has neither form;
 //   - turns ILIKE into LIKE;
 //   - replaces the catalog/schema prefix of qualified names with the SQLite
 //     database that holds them, through Scope.Alias.
@@ -33,6 +39,30 @@
 // CONCAT, COALESCE, LENGTH, COUNT, CASE, window functions, LIMIT/OFFSET,
 // NULLS FIRST/LAST, TRUE/FALSE and all joins are native SQLite (3.54 in
 // modernc.org/sqlite v1.62.0).
+//
+// # Dialect checks
+//
+// Check runs the same pass with the dialect checks on; the mock applies it to
+// every statement that arrives over gRPC, but not to its own setup
+// statements, which may use SQLite forms. It refuses, with a message naming
+// the e6data form to write instead, what e6data is known to reject:
+//
+//   - LIMIT m, n (write LIMIT n OFFSET m) and SELECT TOP n (LIMIT n);
+//   - '%' as modulo (MOD(a, b));
+//   - IFNULL() and ISNULL() (COALESCE), NOW() (CURRENT_TIMESTAMP),
+//     CHAR_LENGTH() and LEN() (LENGTH), IF() and IIF() (CASE WHEN … END);
+//   - CAST or TRY_CAST to STRING or TEXT (VARCHAR), SMALLINT or TINYINT
+//     (INT), BINARY (VARBINARY), DATETIME (TIMESTAMP), ARRAY<…>, and
+//     TIMESTAMP_TZ in upper case (timestamp_tz);
+//   - a value typed in the SQL as a DATE or TIMESTAMP (CURRENT_DATE, DATE
+//     '…', CAST(… AS TIMESTAMP), …) plus or minus a number (DATE_ADD or
+//     TIMESTAMP_ADD('DAY', n, x)); columns are not checked;
+//   - INTERVAL 5 DAY, INTERVAL '5' DAY, plural or unknown units (these fail
+//     in Translate too).
+//
+// Forms whose fate on a real cluster is unknown pass: a bare OFFSET, FETCH
+// FIRST, '||', LIMIT 0, and CAST targets outside both lists (INTEGER, REAL,
+// …). A DATE ± INTERVAL fails when it runs.
 //
 // # Where the mock differs from e6data
 //
@@ -51,7 +81,8 @@
 //
 // Translate returns an *Error with Unsupported set for:
 //
-//   - INTERVAL literals (INTERVAL '5 DAY'): use DATE_ADD/TIMESTAMP_ADD;
+//   - INTERVAL anywhere but after a timestamp and + or -, and fractional
+//     INTERVAL amounts;
 //   - '::' casts and ':' variant/JSON path access;
 //   - '[' (array subscripts);
 //   - CAST to ARRAY<…>, MAP<…> or STRUCT<…>;
@@ -68,8 +99,8 @@
 // NUL byte, a '?', '@' or '$' parameter marker (the driver interpolates
 // values; e6data has no server-side parameters), and backtick quoting.
 //
-// Functions e6data has and SQLite lacks (ELEMENT_AT, DATE_DIFF, NOW, …) are
-// not checked here; SQLite reports "no such function".
+// Functions e6data has and SQLite lacks (ELEMENT_AT, DATE_DIFF, …) are not
+// checked here; SQLite reports "no such function".
 //
 // # Time texts
 //

@@ -49,6 +49,7 @@ var scalars = []scalar{
 	{"e6_date_add", 3, true, dateAddFunc("DATE_ADD")},
 	{"e6_timestamp_add", 3, true, dateAddFunc("TIMESTAMP_ADD")},
 	{"e6_mod", 2, true, mod},
+	{"e6_interval_add", 3, true, intervalAdd},
 }
 
 // Register registers the e6_* SQLite functions with modernc.org/sqlite's

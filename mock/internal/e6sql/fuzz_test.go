@@ -22,10 +22,19 @@ func FuzzTranslate(f *testing.F) {
 		`SELECT TRY_CAST(x AS DATE), CAST(y AS DECIMAL(10,2)), DATE '2024-01-02'`,
 		`SELECT 1e5, .5, 3.e-2, x1.y2`,
 		"\u00a0", "CAST(\u00a0 AS INT)",
+		`SELECT "ts" - INTERVAL '5 DAY' + INTERVAL "n" 'HOUR', CASE WHEN a THEN b END - INTERVAL '1 YEAR' FROM t`,
+		`SELECT * FROM t OFFSET 2 ROWS FETCH NEXT 3 ROWS ONLY`, `SELECT TOP 5 a % 2 FROM t LIMIT 1, 2`,
+		`SELECT IFNULL(a, NOW()) - INTERVAL '5' DAY`, `(((x)))+INTERVAL'1 day'`, `END-INTERVAL a'day'`,
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
+		if err := Check(in); err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("Check(%q) error %T %v, want *Error", in, err, err)
+			}
+		}
 		for _, scope := range []Scope{testScope(), {}} {
 			got, err := Translate(in, scope)
 			if err != nil {

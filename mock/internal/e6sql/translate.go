@@ -36,7 +36,28 @@ var renames = map[string]string{
 // Translate turns one e6data statement into SQLite SQL. It returns an *Error
 // for malformed input (unterminated literals, several statements) and for
 // constructs the mock does not support (see the package documentation).
+//
+// Translate is lenient about forms that e6data rejects but SQLite can run
+// ('%', LIMIT m, n, CAST(x AS STRING), …), because the mock's own setup
+// statements use them; Check refuses those.
 func Translate(sql string, scope Scope) (Translation, error) {
+	return translate(sql, scope, false)
+}
+
+// Check reports whether e6data would accept sql, as far as the mock can
+// tell: it runs Translate's pass with the dialect checks on and returns the
+// first problem as an *Error (nil if there is none). The forms e6data is
+// known to reject fail with a message naming the e6data form to write
+// instead (see the package documentation); forms whose fate on a real
+// cluster is unknown pass. Check does not resolve names, so an unknown table
+// is left for Translate's caller (SQLite) to report.
+func Check(sql string) error {
+	_, err := translate(sql, Scope{}, true)
+	return err
+}
+
+// translate is Translate, with strict turning on the dialect checks.
+func translate(sql string, scope Scope, strict bool) (Translation, error) {
 	toks, err := lex(sql)
 	if err != nil {
 		return Translation{}, err
@@ -50,7 +71,11 @@ func Translate(sql string, scope Scope) (Translation, error) {
 		return Translation{}, err
 	}
 	fixColumnTypes(toks)
-	tr := translator{toks: toks, scope: scope}
+	if toks, err = rewriteIntervals(toks); err != nil {
+		return Translation{}, err
+	}
+	toks = rewriteRowLimits(toks)
+	tr := translator{toks: toks, scope: scope, strict: strict}
 	var b strings.Builder
 	if err := tr.emit(0, len(toks), &b); err != nil {
 		return Translation{}, err
@@ -89,8 +114,9 @@ func trimStatement(toks []token) ([]token, error) {
 // translator rewrites a token slice. Ranges are half-open [lo, hi) indexes
 // into toks so that CAST can translate its operand recursively.
 type translator struct {
-	toks  []token
-	scope Scope
+	toks   []token
+	scope  Scope
+	strict bool // refuse what e6data rejects (Check), not only what SQLite cannot run
 }
 
 // emit writes the translation of toks[lo:hi] to b.
@@ -110,6 +136,9 @@ func (tr *translator) emit(lo, hi int, b *strings.Builder) error {
 				i = next
 				continue
 			}
+		}
+		if tr.strict && t.is("%") {
+			return rejectAt(t.pos, "'%' as the modulo operator", "MOD(a, b)")
 		}
 		b.WriteString(t.text)
 		i++
@@ -149,18 +178,28 @@ func (tr *translator) word(i, hi int, b *strings.Builder) (int, error) {
 			return tr.cast(i, nx, hi, up == "TRY_CAST", b)
 		}
 	case "CURRENT_TIMESTAMP", "CURRENT_DATE":
+		if tr.strict {
+			end := i + 1
+			if c := tr.nextSig(nx+1, hi); call && c < hi && tr.toks[c].is(")") {
+				end = c + 1
+			}
+			if err := tr.checkDateArith(end, hi, up == "CURRENT_DATE"); err != nil {
+				return 0, err
+			}
+		}
 		b.WriteString("e6_" + strings.ToLower(up))
 		if !call {
 			b.WriteString("()")
 		}
 		return i + 1, nil
-	case "INTERVAL":
-		if nx < hi && (tr.toks[nx].kind == tkString || tr.toks[nx].kind == tkNumber || tr.toks[nx].kind == tkQuoted) {
-			return 0, unsupportedAt(t.pos, "INTERVAL literals: use DATE_ADD/TIMESTAMP_ADD('UNIT', n, x)")
-		}
 	case "DATE", "TIMESTAMP":
 		// Typed literals: DATE '2024-01-02', TIMESTAMP '2024-01-02 03:04:05'.
 		if nx < hi && tr.toks[nx].kind == tkString {
+			if tr.strict {
+				if err := tr.checkDateArith(nx+1, hi, up == "DATE"); err != nil {
+					return 0, err
+				}
+			}
 			b.WriteString("e6_" + strings.ToLower(up) + "(" + tr.toks[nx].text + ")")
 			return nx + 1, nil
 		}
@@ -169,6 +208,11 @@ func (tr *translator) word(i, hi int, b *strings.Builder) (int, error) {
 	}
 	if i+1 < hi && tr.toks[i+1].kind == tkString {
 		return 0, unsupportedAt(t.pos, "prefixed string literals (%s'…')", t.text)
+	}
+	if tr.strict {
+		if err := tr.checkWord(i, hi, up, call); err != nil {
+			return 0, err
+		}
 	}
 	if fn, ok := renames[up]; ok && call {
 		b.WriteString(fn)
