@@ -70,6 +70,10 @@ type Connector struct {
 	resumeMu sync.Mutex // one resume at a time per connector (single flight)
 	resuming *resumeFlight
 
+	bgMu     sync.Mutex     // guards bgClosed with the additions to bg
+	bgClosed bool           // Close started: no new background work
+	bg       sync.WaitGroup // the connector's background goroutines (see goBackground)
+
 	state     *strategy.State // blue/green state of the cluster, shared in the process
 	stopProbe func()
 }
@@ -170,7 +174,10 @@ func (c *Connector) Driver() driver.Driver { return &Driver{} }
 // Config returns a copy of the connector's configuration.
 func (c *Connector) Config() *Config { return c.cfg.Clone() }
 
-// Close closes the gRPC channel. Connections of the connector fail afterwards.
+// Close closes the gRPC channel. Connections of the connector fail afterwards. It ends the
+// connector's background work and waits for it: the prefetching of results (also of rows never
+// closed, whose Next then fails with ErrConnectorClosed) and the cancel and clear calls still
+// in flight for queries whose caller gave up.
 func (c *Connector) Close() error {
 	if c.closed.Swap(true) {
 		return nil
@@ -179,6 +186,7 @@ func (c *Connector) Close() error {
 	if c.stopProbe != nil {
 		c.stopProbe()
 	}
+	c.endBackground()
 	strategy.Unshare(c.state)
 	if err := c.cc.Close(); err != nil && !errors.Is(err, context.Canceled) {
 		return err

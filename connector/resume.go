@@ -25,14 +25,18 @@ func (c *Connector) resume(ctx context.Context, cn *Conn) error {
 	f := c.resuming
 	if f == nil {
 		f = &resumeFlight{done: make(chan struct{})}
-		c.resuming = f
-		go func() {
+		started := c.goBackground(func() {
 			f.err = c.runResume(cn)
 			c.resumeMu.Lock()
 			c.resuming = nil
 			c.resumeMu.Unlock()
 			close(f.done)
-		}()
+		})
+		if !started {
+			c.resumeMu.Unlock()
+			return ErrConnectorClosed
+		}
+		c.resuming = f
 	}
 	c.resumeMu.Unlock()
 	select {
