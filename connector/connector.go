@@ -107,6 +107,7 @@ func NewConnector(cfg Config) (driver.Connector, error) {
 		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: c.KeepaliveTime, Timeout: c.KeepaliveTimeout, PermitWithoutStream: true}),
 		grpc.WithChainUnaryInterceptor(state.UnaryClientInterceptor()),
 	}
+	opts = append(opts, reconnectDialOptions()...) // see dial.go
 	opts = append(opts, c.DialOptions...)
 	cc, err := grpc.NewClient(c.Addr(), opts...)
 	if err != nil {
