@@ -118,7 +118,6 @@ func (cn *Conn) Ping(ctx context.Context) error {
 // A suspended cluster found while detecting is resumed first when auto-resume is on.
 func (cn *Conn) colour(ctx context.Context) (string, error) {
 	resumed := false
-	ctx = waitForReadyWithin(ctx, ctx) // detection's probes inherit it
 	for {
 		colour, _, err := cn.c.state.Colour(ctx, cn.probe)
 		var e *Error

@@ -6,6 +6,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/backoff"
+	"google.golang.org/grpc/connectivity"
 )
 
 // Reconnection after an outage.
@@ -15,20 +16,21 @@ import (
 // gRPC's default waits grow to 2 minutes, so after a long outage queries kept failing for many
 // seconds after the cluster was back. The driver therefore:
 //
-//   - retries connecting at least every reconnectMaxDelay (1 s), starting after 100 ms, with
-//     jitter, for as long as the cluster is unreachable (a connection attempt itself may take up
+//   - retries connecting at least every reconnectMaxDelay (1 s, with ±20% jitter), starting
+//     100 ms after a failure, for as long as the cluster is unreachable (one attempt may take up
 //     to 20 s, gRPC's minimum connect timeout, against a host that does not answer);
-//   - makes a call wait for the connection ("wait for ready") instead of failing at once, when
-//     its caller's context has a deadline: the call then fails only when that deadline passes,
-//     and succeeds as soon as the cluster answers again. A query's calls follow the query's
-//     context (a prepare-timeout does not count), and the cancel and clear calls sent after the
-//     caller gave up wait within cancel-timeout. Calls whose caller set no deadline fail at once
-//     while the channel is disconnected, as before: nothing else would bound their wait.
+//   - makes a call that finds the channel between attempts wait for the next one, up to
+//     reconnectWait (2 s) and never past the call's context: the call goes out as soon as the
+//     channel is connected, and otherwise fails with the connection error (never a bare
+//     timeout, so a wrong address or certificate still says why).
 //
-// Config.DialOptions may override the connect parameters (grpc.WithConnectParams).
+// So the first query after the cluster is back succeeds, and during an outage a query fails
+// within about 2 s (or its deadline, if sooner). Config.DialOptions may override the connect
+// parameters (grpc.WithConnectParams).
 const (
 	reconnectBaseDelay = 100 * time.Millisecond
 	reconnectMaxDelay  = time.Second
+	reconnectWait      = 2 * reconnectMaxDelay // spans one attempt at the longest delay, with jitter
 	// minConnectTimeout is gRPC's own default; WithConnectParams would otherwise set it to 0.
 	minConnectTimeout = 20 * time.Second
 )
@@ -45,25 +47,19 @@ func reconnectDialOptions() []grpc.DialOption {
 			},
 			MinConnectTimeout: minConnectTimeout,
 		}),
-		grpc.WithChainUnaryInterceptor(waitForReadyInterceptor),
+		grpc.WithChainUnaryInterceptor(awaitReconnectInterceptor),
 	}
 }
 
-type waitForReadyKey struct{}
-
-// waitForReadyWithin returns ctx marked so that its calls wait for the connection, when bound
-// (the caller's context: ctx itself, or the query's) has a deadline.
-func waitForReadyWithin(ctx, bound context.Context) context.Context {
-	if _, ok := bound.Deadline(); !ok || ctx.Value(waitForReadyKey{}) != nil {
-		return ctx
-	}
-	return context.WithValue(ctx, waitForReadyKey{}, true)
-}
-
-// waitForReadyInterceptor makes a call marked by waitForReadyWithin wait for the connection.
-func waitForReadyInterceptor(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-	if ctx.Value(waitForReadyKey{}) != nil {
-		opts = append([]grpc.CallOption{grpc.WaitForReady(true)}, opts...)
+// awaitReconnectInterceptor lets a call made while the channel is between connection attempts
+// (TRANSIENT_FAILURE) wait for the channel to connect, up to reconnectWait and within the
+// call's context, before it goes out. grpc-go keeps the channel in TRANSIENT_FAILURE until a
+// connection succeeds, so any change of state ends the wait.
+func awaitReconnectInterceptor(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	if cc.GetState() == connectivity.TransientFailure {
+		wctx, cancel := context.WithTimeout(ctx, reconnectWait)
+		cc.WaitForStateChange(wctx, connectivity.TransientFailure)
+		cancel()
 	}
 	return invoker(ctx, method, req, reply, cc, opts...)
 }

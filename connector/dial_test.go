@@ -11,10 +11,10 @@ import (
 	"github.com/e6data/gorm-e6data/mock"
 )
 
-// TestReconnectAfterOutage: when the server comes back after an outage, the first query with a
-// deadline succeeds promptly: the channel retries connecting at least every second, and the
-// query waits for the connection (bounded by its deadline) instead of failing with the last
-// "connection refused" while the channel backs off.
+// TestReconnectAfterOutage: when the server comes back after an outage, the first query
+// succeeds promptly: the channel retries connecting at least every second, and a call that finds
+// it between attempts waits for the next one instead of failing with the last "connection
+// refused".
 func TestReconnectAfterOutage(t *testing.T) {
 	srv := startMock(t, mock.Options{})
 	addr := srv.Addr()

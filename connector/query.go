@@ -282,7 +282,7 @@ func (q *query) inBackground(fn func(ctx context.Context)) <-chan struct{} {
 		}
 		ctx, cancel := q.detached()
 		defer cancel()
-		fn(context.WithValue(ctx, waitForReadyKey{}, true)) // bounded by cancel-timeout (see dial.go)
+		fn(ctx)
 	}
 	if !q.cn.c.goBackground(run) {
 		run()

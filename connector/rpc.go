@@ -61,11 +61,6 @@ func (cn *Conn) call(ctx context.Context, rpc string, q *query, colour string, f
 // retrySuspended, else the Suspended error is returned for the caller to start over (a query's
 // state does not survive a suspension).
 func (cn *Conn) invoke(ctx context.Context, rpc string, q *query, retrySuspended bool, fn func(ctx context.Context, sessionID string) error) error {
-	bound := ctx // the caller's context: it decides whether a call waits for the connection
-	if q != nil {
-		bound = q.ctx
-	}
-	ctx = waitForReadyWithin(ctx, bound)
 	renewed, resumed := false, false
 	for attempt := 1; ; attempt++ {
 		colour, sid, err := cn.target(ctx, q)
