@@ -19,7 +19,7 @@ import (
 )
 
 // Defaults of the Config fields, as NewConfig sets them. Each matches the official Python
-// client where it has one (wire-protocol.md §1 and §7.2).
+// client where it has one.
 const (
 	defaultPortTLS            = 443
 	defaultPortPlain          = 80
