@@ -50,6 +50,41 @@ func TestDeadlineUnderHungCluster(t *testing.T) {
 		assert.Empty(t, driverGoroutines(), "goroutines of the driver left after Close")
 	})
 
+	t.Run("cleanup bounded by cancel-timeout", func(t *testing.T) {
+		const cancelTimeout = 300 * time.Millisecond
+		srv := startMock(t, mock.Options{})
+		cfg := configFor(t, srv, "cancel-timeout="+cancelTimeout.String())
+		c, err := connector.NewConnector(cfg)
+		require.NoError(t, err)
+		db := sql.OpenDB(c)
+		defer db.Close()
+		require.NoError(t, db.PingContext(testCtx(t)))
+		srv.DelayNext("executeStatementV2", 1, time.Minute)
+
+		ctx, cancel := context.WithTimeout(testCtx(t), 500*time.Millisecond)
+		defer cancel()
+		done := make(chan error, 1)
+		go func() {
+			_, err := db.ExecContext(ctx, "SELECT 1")
+			done <- err
+		}()
+		require.True(t, waitInFlight(t, srv, "executeStatementV2"))
+		srv.Freeze() // and never unfrozen: cancel and clear hang until they give up
+		require.ErrorIs(t, <-done, context.DeadlineExceeded)
+		returned := time.Now()
+
+		// The background cancel and clear give up after cancel-timeout each, and the query's
+		// pin is released, with the connector still open.
+		require.Eventually(t, func() bool { return len(driverGoroutines()) == 0 }, 10*time.Second, time.Millisecond,
+			"driver goroutines: %v", driverGoroutines())
+		assert.Less(t, time.Since(returned), 2*cancelTimeout+deadlineSlack)
+		inFlight := 0
+		for _, n := range c.(*connector.Connector).Health().InFlight {
+			inFlight += n
+		}
+		assert.Zero(t, inFlight, "the query's pin is released")
+	})
+
 	t.Run("mid-stream", func(t *testing.T) {
 		srv := startMock(t, mock.Options{BatchRows: 10})
 		db := openDB(t, withParams(srv.DSN(), "prefetch=1"))
