@@ -37,6 +37,10 @@ const (
 	defaultMaxRecvMsgSize     = 1 << 30   // 1 GiB: grpc-go's 4 MiB default is smaller than one batch can be
 	defaultMaxSendMsgSize     = 300 << 20 // 300 MiB, the official client's send limit
 
+	// minResumePollInterval is the floor of ResumePollInterval: at most 10 status calls a
+	// second while a cluster resumes.
+	minResumePollInterval = 100 * time.Millisecond
+
 	// minKeepaliveTime is grpc-go's floor: it silently raises a smaller keepalive time to 10 s,
 	// so a smaller value is rejected rather than ignored.
 	minKeepaliveTime = 10 * time.Second
@@ -82,13 +86,17 @@ type Config struct {
 	// that says both secure=false and ca-file is rejected as contradictory. Default "".
 	CAFile string
 	// AutoResume makes the driver resume a suspended cluster and retry, instead of failing with
-	// ErrClusterSuspended (DSN key auto-resume, boolean). Default true.
+	// ErrClusterSuspended (DSN key auto-resume, boolean). Default true. When it is off, a
+	// query that meets a suspended cluster fails at once, without re-runs, and its error is not
+	// Retryable.
 	AutoResume bool
 	// ResumeTimeout bounds one resume, from its start until the cluster is active (DSN key
-	// resume-timeout, duration > 0, at most 24h). Default 5m.
+	// resume-timeout, duration > 0, at most 24h; with auto-resume on, longer than
+	// resume-poll-interval). Default 5m.
 	ResumeTimeout time.Duration
 	// ResumePollInterval is how often the cluster's status is polled while it resumes (DSN key
-	// resume-poll-interval, duration > 0, at most 1h). Default 5s.
+	// resume-poll-interval, duration > 0, at most 1h; with auto-resume on, at least 100ms, its
+	// floor, and shorter than resume-timeout). Default 5s.
 	ResumePollInterval time.Duration
 	// PrepareTimeout is the deadline of each prepare call, the only call the official client
 	// bounds (DSN key prepare-timeout, duration > 0, at most 24h). Default 10m (its 600 s).
@@ -220,6 +228,29 @@ func (c *Config) Validate() error {
 	}
 	if err := c.validateValues(); err != nil {
 		return err
+	}
+	if err := c.checkResume(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// checkResume checks the resume settings together, when auto-resume uses them: a poll interval
+// below minResumePollInterval would flood the cluster's status endpoint, and a resume-timeout
+// not longer than the poll interval ends before the first poll, so no resume could succeed.
+func (c *Config) checkResume() error {
+	if !c.AutoResume {
+		return nil
+	}
+	if c.ResumePollInterval < minResumePollInterval {
+		return dsnValueError("resume-poll-interval", formatDSNDuration(c.ResumePollInterval),
+			"is below the floor of "+minResumePollInterval.String()+"; want at least "+minResumePollInterval.String()+
+				" (the official client polls every 5s)")
+	}
+	if c.ResumeTimeout <= c.ResumePollInterval {
+		return dsnValueError("resume-timeout", formatDSNDuration(c.ResumeTimeout),
+			"is not longer than resume-poll-interval ("+formatDSNDuration(c.ResumePollInterval)+
+				"), so the cluster's status would never be polled; want resume-timeout > resume-poll-interval")
 	}
 	return nil
 }

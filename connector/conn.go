@@ -197,7 +197,7 @@ func (cn *Conn) authenticate(ctx context.Context, colour string) (string, error)
 		return "", err
 	}
 	if sid == "" {
-		// The engine answers bad credentials with OK and no session (wire-protocol.md §7.4).
+		// The engine answers bad credentials with OK and no session.
 		return "", &Error{RPC: "authenticate", Code: codes.Unauthenticated, Message: "no session returned", Err: ErrInvalidCredentials}
 	}
 	cn.mu.Lock()

@@ -80,6 +80,10 @@ type Connector struct {
 	resumeMu sync.Mutex // one resume at a time per connector (single flight)
 	resuming *resumeFlight
 
+	bgMu     sync.Mutex     // guards bgClosed with the additions to bg
+	bgClosed bool           // Close started: no new background work
+	bg       sync.WaitGroup // the connector's background goroutines (see goBackground)
+
 	state     *bluegreen.Use // blue/green state of the cluster, shared in the process
 	stopProbe func()
 }
@@ -126,6 +130,7 @@ func NewConnector(cfg Config) (*Connector, error) {
 		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: c.KeepaliveTime, Timeout: c.KeepaliveTimeout, PermitWithoutStream: true}),
 		grpc.WithChainUnaryInterceptor(state.UnaryClientInterceptor()),
 	}
+	opts = append(opts, reconnectDialOptions()...) // see dial.go
 	opts = append(opts, c.DialOptions...)
 	cc, err := grpc.NewClient(c.dialTarget(), opts...)
 	if err != nil {
@@ -195,7 +200,10 @@ func (c *Connector) Driver() driver.Driver { return &Driver{} }
 // Config returns a copy of the connector's configuration.
 func (c *Connector) Config() *Config { return c.cfg.Clone() }
 
-// Close closes the gRPC channel. Connections of the connector fail afterwards.
+// Close closes the gRPC channel. Connections of the connector fail afterwards. It ends the
+// connector's background work and waits for it: the prefetching of results (also of rows never
+// closed, whose Next then fails with ErrConnectorClosed) and the cancel and clear calls still
+// in flight for queries whose caller gave up.
 func (c *Connector) Close() error {
 	if c.closed.Swap(true) {
 		return nil
@@ -204,6 +212,7 @@ func (c *Connector) Close() error {
 	if c.stopProbe != nil {
 		c.stopProbe()
 	}
+	c.endBackground()
 	bluegreen.Unshare(c.state)
 	if err := c.cc.Close(); err != nil && !errors.Is(err, context.Canceled) {
 		return err

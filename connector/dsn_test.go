@@ -314,6 +314,7 @@ func TestFormatDSNRoundTrip(t *testing.T) {
 		{"odd durations", func(c *Config) {
 			c.ResumeTimeout, c.ResumePollInterval, c.CancelTimeout = 1, 1500*time.Microsecond, 9*time.Minute+time.Nanosecond
 			c.StrategyTTL = 0
+			c.AutoResume = false // with auto-resume, the resume durations have a floor and an order
 		}},
 		{"sizes", func(c *Config) { c.MaxRecvMsgSize, c.MaxSendMsgSize = 1, 2<<30 }},
 		{"upper bounds", func(c *Config) {

@@ -237,7 +237,7 @@ func TestTokenNeverShown(t *testing.T) {
 	srv := startMock(t, mock.Options{Users: map[string]string{"alice": token}, BatchRows: 5, ResumeDelay: 20 * time.Millisecond})
 	var logs syncBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	cfg := configFor(t, srv, "resume-poll-interval=10ms")
+	cfg := configFor(t, srv, "resume-poll-interval=100ms")
 	require.Equal(t, token, cfg.Token)
 	cfg.Logger = logger
 	db := openConfig(t, cfg)

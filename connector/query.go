@@ -37,6 +37,8 @@ type query struct {
 
 	cancelOnce sync.Once
 	clearOnce  sync.Once
+	bgMu       sync.Mutex
+	bgDone     <-chan struct{} // closed when the query's last background call (cancel, clear) ended
 }
 
 // startQuery prepares, executes and reads the metadata of sqlText, and with fetchFirst also the
@@ -160,7 +162,11 @@ func (q *query) start(fetchFirst bool) (*codec.Chunk, error) {
 	if q.info != nil {
 		q.info.set(q)
 	}
-	if err := q.rpc("executeStatement", func(ctx context.Context, sid string) error {
+	execute := "executeStatement"
+	if q.catalog != "" {
+		execute = "executeStatementV2" // the V2 prepare's query needs the V2 execute
+	}
+	if err := q.rpc(execute, func(ctx context.Context, sid string) error {
 		var err error
 		if q.catalog != "" {
 			_, err = q.cn.c.qe.ExecuteStatementV2(ctx, &e6pb.ExecuteStatementV2Request{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id})
@@ -266,51 +272,101 @@ func (q *query) rpcCtx(ctx context.Context, name string, fn func(ctx context.Con
 }
 
 // detached returns a context for the calls that must go out after the caller's context ended
-// (cancel, clear): it keeps ctx's values but not its cancellation, bounded by CancelTimeout.
+// (cancel, clear): it keeps ctx's values but not its cancellation, bounded by CancelTimeout and
+// by the connector's Close.
 func (q *query) detached() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(q.ctx), q.cn.cfg.CancelTimeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(q.ctx), q.cn.cfg.CancelTimeout)
+	ctx, release := q.cn.c.withConnector(ctx)
+	return ctx, func() {
+		release()
+		cancel()
+	}
 }
 
-// cancelOnServer sends cancelQuery once.
+// inBackground runs fn, a call that must reach the server even after the caller gave up
+// (cancel, clear), on a goroutine of the connector, on a detached context (see detached), once
+// the query's previous such call ended: cancelQuery goes before clearOrCancelQuery. The caller
+// never waits for a hung cluster longer than its own context allows. The returned channel is
+// closed when fn returned. After Close, fn runs at once, on the caller's goroutine, with the
+// connector's context already ended.
+func (q *query) inBackground(fn func(ctx context.Context)) <-chan struct{} {
+	done := make(chan struct{})
+	q.bgMu.Lock()
+	prev := q.bgDone
+	q.bgDone = done
+	q.bgMu.Unlock()
+	run := func() {
+		defer close(done)
+		if prev != nil {
+			<-prev
+		}
+		ctx, cancel := q.detached()
+		defer cancel()
+		fn(ctx)
+	}
+	if !q.cn.c.goBackground(run) {
+		run()
+	}
+	return done
+}
+
+// cancelOnServer sends cancelQuery once, in the background: it is called when the caller's
+// context has ended, and the caller does not wait for it.
 func (q *query) cancelOnServer() {
 	if q.id == "" {
 		return
 	}
 	q.cancelOnce.Do(func() {
-		ctx, cancel := q.detached()
-		defer cancel()
-		err := q.cn.invoke(ctx, "cancelQuery", q, false, func(ctx context.Context, sid string) error {
-			_, err := q.cn.c.qe.CancelQuery(ctx, &e6pb.CancelQueryRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id})
-			return err
+		q.inBackground(func(ctx context.Context) {
+			if q.cn.c.ctx.Err() != nil {
+				return // closed: the channel is gone, and the server forgets the query on its own
+			}
+			err := q.cn.invoke(ctx, "cancelQuery", q, false, func(ctx context.Context, sid string) error {
+				_, err := q.cn.c.qe.CancelQuery(ctx, &e6pb.CancelQueryRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id})
+				return err
+			})
+			q.cn.c.log.LogAttrs(ctx, slog.LevelDebug, "e6data: cancelled query", slog.String("query_id", q.id), slog.Any("error", err))
 		})
-		q.cn.c.log.LogAttrs(ctx, slog.LevelDebug, "e6data: cancelled query", slog.String("query_id", q.id), slog.Any("error", err))
 	})
 }
 
-// clearOnServer sends clearOrCancelQuery once and releases the query's pin; errors are logged,
-// not returned: the query's outcome is already decided, and the server forgets queries on its
-// own (a stack retired by a deployment has forgotten them already).
+// clearOnServer sends clearOrCancelQuery once and then releases the query's pin; errors are
+// logged, not returned: the query's outcome is already decided, and the server forgets queries
+// on its own (a stack retired by a deployment has forgotten them already). The clear is sent in
+// the background; the caller waits for it only while its own context lasts.
 func (q *query) clearOnServer() {
-	defer q.pin.Release()
 	if q.id == "" {
+		q.pin.Release()
 		return
 	}
 	q.clearOnce.Do(func() {
-		ctx, cancel := q.detached()
-		defer cancel()
 		if q.info != nil {
+			// On the caller's goroutine, bounded by its context: the caller reads the info
+			// after this returns.
+			ctx, cancel := context.WithTimeout(q.ctx, q.cn.cfg.CancelTimeout)
 			q.info.collect(ctx, q)
+			cancel()
 		}
-		err := q.cn.invoke(ctx, "clearOrCancelQuery", q, false, func(ctx context.Context, sid string) error {
-			_, err := q.cn.c.qe.ClearOrCancelQuery(ctx, &e6pb.ClearOrCancelQueryRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id})
-			return err
-		})
-		if err != nil {
-			level := slog.LevelWarn
-			if rerunnable(err) {
-				level = slog.LevelDebug // the stack that ran it is gone or suspended
+		done := q.inBackground(func(ctx context.Context) {
+			defer q.pin.Release() // the clear carries the pin; release it after
+			if q.cn.c.ctx.Err() != nil {
+				return // closed: the channel is gone, and the server forgets the query on its own
 			}
-			q.cn.c.log.LogAttrs(ctx, level, "e6data: clearing query failed", slog.String("query_id", q.id), slog.Any("error", err))
+			err := q.cn.invoke(ctx, "clearOrCancelQuery", q, false, func(ctx context.Context, sid string) error {
+				_, err := q.cn.c.qe.ClearOrCancelQuery(ctx, &e6pb.ClearOrCancelQueryRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id})
+				return err
+			})
+			if err != nil {
+				level := slog.LevelWarn
+				if rerunnable(err) || q.cn.c.ctx.Err() != nil {
+					level = slog.LevelDebug // the stack that ran it is gone or suspended, or the connector closed
+				}
+				q.cn.c.log.LogAttrs(ctx, level, "e6data: clearing query failed", slog.String("query_id", q.id), slog.Any("error", err))
+			}
+		})
+		select {
+		case <-done:
+		case <-q.ctx.Done():
 		}
 	})
 }

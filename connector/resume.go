@@ -17,22 +17,26 @@ type resumeFlight struct {
 	err  error
 }
 
-// resume brings a suspended cluster back (wire-protocol.md §7.2) and returns when it is active,
-// when it failed, when Config.ResumeTimeout passed, or when ctx ends (the resume itself then
-// goes on for the other waiters until its own timeout or Close).
+// resume brings a suspended cluster back (ClusterService resume, then status polls) and returns
+// when it is active, when it failed, when Config.ResumeTimeout passed, or when ctx ends (the
+// resume itself then goes on for the other waiters until its own timeout or Close).
 func (c *Connector) resume(ctx context.Context, cn *Conn) error {
 	c.resumeMu.Lock()
 	f := c.resuming
 	if f == nil {
 		f = &resumeFlight{done: make(chan struct{})}
-		c.resuming = f
-		go func() {
+		started := c.goBackground(func() {
 			f.err = c.runResume(cn)
 			c.resumeMu.Lock()
 			c.resuming = nil
 			c.resumeMu.Unlock()
 			close(f.done)
-		}()
+		})
+		if !started {
+			c.resumeMu.Unlock()
+			return ErrConnectorClosed
+		}
+		c.resuming = f
 	}
 	c.resumeMu.Unlock()
 	select {

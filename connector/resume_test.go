@@ -13,7 +13,7 @@ import (
 	"github.com/e6data/gorm-e6data/mock"
 )
 
-const resumeParams = "auto-resume=true&resume-poll-interval=10ms"
+const resumeParams = "auto-resume=true&resume-poll-interval=100ms" // the floor: as fast as allowed
 
 func TestAutoResume(t *testing.T) {
 	srv, db := newTestDB(t, mock.Options{ResumeDelay: 30 * time.Millisecond}, resumeParams)
@@ -38,7 +38,7 @@ func TestAutoResume(t *testing.T) {
 }
 
 func TestAutoResumeIsDefault(t *testing.T) {
-	srv, db := newTestDB(t, mock.Options{ResumeDelay: 10 * time.Millisecond}, "resume-poll-interval=10ms")
+	srv, db := newTestDB(t, mock.Options{ResumeDelay: 10 * time.Millisecond}, "resume-poll-interval=100ms")
 	srv.Suspend()
 	_, err := db.ExecContext(testCtx(t), "SELECT 1")
 	require.NoError(t, err)
@@ -85,13 +85,19 @@ func TestAutoResumeOff(t *testing.T) {
 	require.NoError(t, db.PingContext(ctx))
 	srv.Suspend()
 
+	// The query fails at once: one prepare, no re-runs, and an error a caller should not
+	// retry as it is.
+	start := time.Now()
 	_, err := db.QueryContext(ctx, "SELECT 1")
+	elapsed := time.Since(start)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, connector.ErrClusterSuspended)
 	var e *connector.Error
 	require.ErrorAs(t, err, &e)
-	assert.True(t, e.Retryable)
+	assert.False(t, e.Retryable)
 	assert.Contains(t, err.Error(), "auto-resume")
+	assert.Len(t, callsOf(srv, "prepareStatementV2"), 1, "prepares of a query on a suspended cluster")
+	assert.Less(t, elapsed, time.Second, "no backoff between re-runs")
 
 	_, err = db.ExecContext(ctx, "SELECT 1")
 	assert.ErrorIs(t, err, connector.ErrClusterSuspended)
@@ -130,7 +136,7 @@ func TestResumeWaitEndsWithContext(t *testing.T) {
 }
 
 func TestResumeTimeout(t *testing.T) {
-	srv, db := newTestDB(t, mock.Options{ResumeDelay: time.Hour}, resumeParams, "resume-timeout=100ms")
+	srv, db := newTestDB(t, mock.Options{ResumeDelay: time.Hour}, resumeParams, "resume-timeout=300ms")
 	srv.Suspend()
 	_, err := db.ExecContext(testCtx(t), "SELECT 1")
 	require.Error(t, err)

@@ -67,18 +67,29 @@ func (r *rows) follow(q *query, first *codec.Chunk, hashes []uint64, row int) {
 		hashes = rowHashes(first, len(q.md.Fields), r.seed)
 	}
 	r.curHash = hashes
-	ctx, stop := context.WithCancel(q.ctx)
+	// The prefetcher ends with the query's context, with Close, and with the connector, so
+	// that rows a caller never closed keep no goroutine after sql.DB.Close.
+	ctx, stop := q.cn.c.withConnector(q.ctx)
 	r.stop = stop
-	r.batches = make(chan fetched, q.cn.cfg.Prefetch)
-	go r.prefetch(ctx, q, r.batches)
+	out := make(chan fetched, q.cn.cfg.Prefetch)
+	r.batches = out
+	if !q.cn.c.goBackground(func() { r.prefetch(ctx, q, out, stop) }) {
+		stop()
+		close(out) // the connector is closed: Next reports it
+	}
 }
 
-// prefetch fetches batches of q into out until the end, an error, or its context ends.
-func (r *rows) prefetch(ctx context.Context, q *query, out chan<- fetched) {
+// prefetch fetches batches of q into out until the end, an error, or its context ends; then it
+// calls stop.
+func (r *rows) prefetch(ctx context.Context, q *query, out chan<- fetched, stop context.CancelFunc) {
+	defer stop()
 	defer close(out)
 	ncols := len(q.md.Fields)
 	for {
 		ch, err := q.fetch(ctx)
+		if err != nil && q.cn.c.ctx.Err() != nil {
+			return // the connector was closed under the call: Next reports that, not the call's error
+		}
 		f := fetched{chunk: ch, err: err}
 		if ch != nil {
 			f.hashes = rowHashes(ch, ncols, r.seed)
@@ -127,6 +138,9 @@ func (r *rows) Next(dest []driver.Value) error {
 			// may have dropped a batch or an error for it). Never report that as the end of
 			// the results.
 			r.err = r.q.ctx.Err()
+			if r.err == nil && r.q.cn.c.closed.Load() {
+				r.err = ErrConnectorClosed
+			}
 			if r.err == nil {
 				r.err = io.EOF // after Close
 			}

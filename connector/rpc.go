@@ -43,6 +43,11 @@ func (cn *Conn) call(ctx context.Context, rpc string, q *query, colour string, f
 		cn.c.state.ReportFailure(colour, class)
 	}
 	e := newError(rpc, qid, class, err, ctx.Err())
+	if class == strategy.Suspended && !cn.cfg.AutoResume {
+		// Nothing will resume the cluster: running the query again cannot succeed, so it is
+		// not re-run, and the caller is not told to retry.
+		e.Retryable = false
+	}
 	log.LogAttrs(ctx, slog.LevelDebug, "e6data: rpc failed", slog.String("rpc", rpc), slog.String("query_id", qid),
 		slog.Duration("duration", time.Since(start)), slog.String("class", class.String()), slog.String("code", e.Code.String()))
 	return e
