@@ -13,7 +13,7 @@ func TestParseDSNBounds(t *testing.T) {
 		key, ok, bad, want string
 	}{
 		{"resume-timeout", "24h", "24h0m0.001s", "want at most 24h"},
-		{"resume-poll-interval", "1h", "61m", "want at most 1h"},
+		{"resume-poll-interval", "1h&resume-timeout=2h", "61m", "want at most 1h"}, // the timeout must exceed the interval
 		{"prepare-timeout", "24h", "1000h", "want at most 24h"},
 		{"cancel-timeout", "10m", "11m", "want at most 10m"},
 		{"retry-attempts", "100", "101", "want 1-100"},
