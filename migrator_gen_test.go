@@ -16,13 +16,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gen"
+
+	e6data "github.com/e6data/gorm-e6data"
+	"github.com/e6data/gorm-e6data/mock"
 )
 
 // gorm.io/gen generates models from the demo tables through the migrator (GetTables,
 // ColumnTypes, TableType, GetIndexes); the generated package type-checks, its fields have the
 // migrator's Go types, and the models it describes pass AutoMigrate's verification.
-func TestGenGeneratesModelsFromDemoTables(t *testing.T) {
-	_, db := migDemo(t)
+func migTestGen(t *testing.T, srv *mock.Server) {
+	db := migOpen(t, e6data.Open(srv.DSN()))
 	dir := t.TempDir()
 	modelDir := filepath.Join(dir, "model")
 

@@ -9,17 +9,34 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
-	e6data "github.com/e6data/gorm-e6data"
 	"github.com/e6data/gorm-e6data/mock"
 )
 
-// migDemo starts a mock cluster with the demo dataset and opens GORM on it through a DSN.
-func migDemo(t testing.TB) (*mock.Server, *gorm.DB) {
-	t.Helper()
+// TestMigratorOnDemo runs the migrator's end-to-end tests against one mock cluster with the
+// demo dataset: loading it is the slow part, and none of them changes it.
+func TestMigratorOnDemo(t *testing.T) {
 	srv, err := mock.NewServer(mock.Options{Demo: true})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
-	return srv, migOpen(t, e6data.Open(srv.DSN()))
+	for _, tt := range []struct {
+		name string
+		test func(*testing.T, *mock.Server)
+	}{
+		{"Metadata", migTestDemoMetadata},
+		{"TableNames", migTestTableNames},
+		{"Pools", migTestPools},
+		{"DDLSendsNothing", migTestDDLSendsNothing},
+		{"AutoMigrateMatching", migTestAutoMigrateMatching},
+		{"AutoMigrateMismatches", migTestAutoMigrateMismatches},
+		{"Gen", migTestGen},
+	} {
+		t.Run(tt.name, func(t *testing.T) { tt.test(t, srv) })
+	}
+}
+
+// migPrepares counts the statements prepared on srv so far.
+func migPrepares(srv *mock.Server) int {
+	return srv.Calls("prepareStatementV2", "*") + srv.Calls("prepareStatement", "*")
 }
 
 // migOpen opens GORM on dialector with a silent logger and a context that ends with the test.

@@ -9,11 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/DATA-DOG/go-sqlmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
 	e6data "github.com/e6data/gorm-e6data"
+	"github.com/e6data/gorm-e6data/mock"
 )
 
 // migDemoColumns is the demo dataset's schema as the mock documents it (catalog "e6data",
@@ -72,8 +74,8 @@ func (migSalesOrder) TableName() string { return `"hive"."sales"."orders"` }
 
 type migMissing struct{ ID int64 }
 
-func TestMigratorDemoMetadata(t *testing.T) {
-	_, db := migDemo(t)
+func migTestDemoMetadata(t *testing.T, srv *mock.Server) {
+	db := migOpen(t, e6data.Open(srv.DSN()))
 	m := db.Migrator()
 
 	assert.Equal(t, "default", m.CurrentDatabase())
@@ -160,8 +162,8 @@ func TestMigratorDemoMetadata(t *testing.T) {
 	}
 }
 
-func TestMigratorTableNames(t *testing.T) {
-	srv, db := migDemo(t)
+func migTestTableNames(t *testing.T, srv *mock.Server) {
+	db := migOpen(t, e6data.Open(srv.DSN()))
 	require.NoError(t, srv.CreateSchema("hive", "sales"))
 	_, err := srv.ExecIn("hive", "sales", `CREATE TABLE orders (id BIGINT, code VARCHAR(16), flag CHAR(3),
 		amount DECIMAL(7,2), plain DECIMAL, ids "ARRAY<INT>")`)
@@ -244,7 +246,10 @@ func TestMigratorTableNames(t *testing.T) {
 }
 
 func TestMigratorTypeAliases(t *testing.T) {
-	_, db := migDemo(t)
+	sqlDB, _, err := sqlmock.New() // answered from the type table: no cluster needed
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = sqlDB.Close() })
+	db := migOpen(t, e6data.New(e6data.Config{Conn: sqlDB}))
 	m := db.Migrator()
 	tests := []struct {
 		in   string

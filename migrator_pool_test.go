@@ -19,10 +19,7 @@ import (
 
 // The metadata API works whatever pool GORM holds: the dialect's own *sql.DB, an adopted *sql.DB
 // or *sql.Conn, a Connector, and GORM's prepared-statement pools (global or per session).
-func TestMigratorMetadataThroughPools(t *testing.T) {
-	srv, err := mock.NewServer(mock.Options{Demo: true})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = srv.Close() })
+func migTestPools(t *testing.T, srv *mock.Server) {
 	dsn := srv.DSN()
 	ctx := context.Background()
 
