@@ -57,6 +57,12 @@ func migTestPools(t *testing.T, srv *mock.Server) {
 		{"PrepareStmt session", func(t *testing.T) *gorm.DB {
 			return migOpen(t, e6data.Open(dsn)).Session(&gorm.Session{PrepareStmt: true})
 		}, "*gorm.PreparedStmtDB"},
+		{"PrepareStmt session over *sql.Conn", func(t *testing.T) *gorm.DB {
+			conn, err := adoptedDB(t).Conn(ctx)
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = conn.Close() })
+			return migOpen(t, e6data.New(e6data.Config{Conn: conn})).Session(&gorm.Session{PrepareStmt: true})
+		}, "*gorm.PreparedStmtDB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
