@@ -12,6 +12,7 @@ require (
 	google.golang.org/protobuf v1.36.12
 	gorm.io/gen v0.3.27
 	gorm.io/gorm v1.31.2
+	gorm.io/plugin/dbresolver v1.6.2
 	modernc.org/libc v1.80.1
 	modernc.org/sqlite v1.62.0
 )
@@ -38,7 +39,6 @@ require (
 	gorm.io/datatypes v1.2.4 // indirect
 	gorm.io/driver/mysql v1.5.7 // indirect
 	gorm.io/hints v1.1.0 // indirect
-	gorm.io/plugin/dbresolver v1.6.2 // indirect
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )

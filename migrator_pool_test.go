@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
+	"gorm.io/plugin/dbresolver"
 
 	e6data "github.com/e6data/gorm-e6data"
 	"github.com/e6data/gorm-e6data/connector"
@@ -56,6 +57,16 @@ func migTestPools(t *testing.T, srv *mock.Server) {
 		{"PrepareStmt config", func(t *testing.T) *gorm.DB { return migOpen(t, e6data.Open(dsn), prepared) }, "*gorm.PreparedStmtDB"},
 		{"PrepareStmt session", func(t *testing.T) *gorm.DB {
 			return migOpen(t, e6data.Open(dsn)).Session(&gorm.Session{PrepareStmt: true})
+		}, "*gorm.PreparedStmtDB"},
+		{"dbresolver", func(t *testing.T) *gorm.DB {
+			db := migOpen(t, e6data.Open(dsn))
+			require.NoError(t, db.Use(dbresolver.Register(dbresolver.Config{Replicas: []gorm.Dialector{e6data.New(e6data.Config{Conn: adoptedDB(t)})}})))
+			return db
+		}, "*sql.DB"},
+		{"dbresolver with PrepareStmt", func(t *testing.T) *gorm.DB {
+			db := migOpen(t, e6data.Open(dsn), prepared)
+			require.NoError(t, db.Use(dbresolver.Register(dbresolver.Config{Replicas: []gorm.Dialector{e6data.New(e6data.Config{Conn: adoptedDB(t)})}})))
+			return db
 		}, "*gorm.PreparedStmtDB"},
 		{"PrepareStmt session over *sql.Conn", func(t *testing.T) *gorm.DB {
 			conn, err := adoptedDB(t).Conn(ctx)
