@@ -3,7 +3,6 @@ package connector
 import (
 	"context"
 	"database/sql"
-	"fmt"
 
 	"github.com/e6data/gorm-e6data/internal/e6pb"
 )
@@ -75,7 +74,8 @@ func (cn *Conn) orSchema(s string) string {
 }
 
 // WithConn runs fn with the e6data connection behind one connection of db, for the metadata API
-// and other driver-specific calls:
+// and other driver-specific calls. A database of another driver gives an error matching
+// ErrNotE6DataConn:
 //
 //	err := connector.WithConn(ctx, db, func(c *connector.Conn) error {
 //		tables, err = c.Tables(ctx, "", "")
@@ -87,11 +87,5 @@ func WithConn(ctx context.Context, db *sql.DB, fn func(*Conn) error) error {
 		return err
 	}
 	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		c, ok := dc.(*Conn)
-		if !ok {
-			return fmt.Errorf("e6data: WithConn: the database's driver connection is %T, not the e6data driver's", dc)
-		}
-		return fn(c)
-	})
+	return WithSQLConn(ctx, conn, fn)
 }
