@@ -286,7 +286,7 @@ func TestOutsideRefs(t *testing.T) {
 		{"see docs/" + wp, 0},
 		{"[x](../docs/" + sd + "#types)", 0},
 		{"see " + wp, 1},
-		{"(" + zd + " §2)", 1},
+		{"(" + zd + " §" + "2)", 1},
 		{"written from ../" + outsideDir + "/" + wp, 2},
 		{"../../spec/" + sd + " and docs/" + sd, 1},
 		{wp + " twice: " + wp, 2},
