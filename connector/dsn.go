@@ -151,7 +151,7 @@ func schemeError(dsn string) error {
 	return dsnValueError(partScheme, s, `is not supported; want "e6data://" (lower case)`)
 }
 
-// validURLScheme reports whether s has the syntax of a URL scheme (RFC 3986 §3.1).
+// validURLScheme reports whether s has the syntax of a URL scheme (RFC 3986, section 3.1).
 func validURLScheme(s string) bool {
 	if s == "" || !isASCIILetter(s[0]) {
 		return false

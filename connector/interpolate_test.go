@@ -28,7 +28,7 @@ func TestInterpolate(t *testing.T) {
 		args  []any
 		want  string
 	}{
-		{"spec example", `SELECT '?' AS "q?", a FROM "t" WHERE b = ? -- ?`, []any{5},
+		{"? in a literal, an identifier and a comment", `SELECT '?' AS "q?", a FROM "t" WHERE b = ? -- ?`, []any{5},
 			`SELECT '?' AS "q?", a FROM "t" WHERE b = 5 -- ?`},
 		{"no placeholders", "SELECT 1", nil, "SELECT 1"},
 		{"several", "a = ? AND b IN (?, ?)", []any{"x", 1, nil}, "a = 'x' AND b IN (1, NULL)"},

@@ -7,8 +7,8 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// Errors as a real cluster reports them (wire-protocol.md §7.3-7.4). The query-not-found shape is
-// inferred: no capture of a real cluster's answer exists.
+// Errors as a real cluster reports them: INTERNAL "Access denied" for an unknown or expired
+// session. The query-not-found shape is inferred: no capture of a real cluster's answer exists.
 var (
 	errAccessDenied = status.Error(codes.Internal, "Access denied: the session is invalid or has expired; authenticate again")
 )

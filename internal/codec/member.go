@@ -2,7 +2,7 @@ package codec
 
 import "math"
 
-// Data union member ids (wire-protocol.md §6.3).
+// Data union member ids: the field id of each member struct in the Data union.
 const (
 	mBool           = 1
 	mInt32          = 2
@@ -27,10 +27,10 @@ const (
 )
 
 // i64Members are the members carrying one i64 per row (or one constant i64): TIMESTAMP and
-// INT96 accept any of them, since their Chunk layout was never observed (§6.5).
+// INT96 accept any of them, since their Chunk layout was never observed.
 const i64Members = 1<<mInt64 | 1<<mDate | 1<<mTime | 1<<mNumericConst | 1<<mDateConst | 1<<mTimeConst
 
-// allowedMembers lists, per VectorType, the Data members that may carry its values (§6.5).
+// allowedMembers lists, per VectorType, the Data members that may carry its values.
 var allowedMembers = [...]uint32{
 	Binary:      1<<mVarchar | 1<<mVarcharConst,
 	Boolean:     1<<mBool | 1<<mBoolConst,

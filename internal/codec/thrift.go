@@ -5,7 +5,7 @@ import (
 	"math"
 )
 
-// Thrift TBinaryProtocol type ids (wire-protocol.md §6.1).
+// Thrift TBinaryProtocol type ids, the byte before each field, list and map element type.
 const (
 	tStop   byte = 0
 	tBool   byte = 2

@@ -1,6 +1,6 @@
 // Package codec encodes and decodes e6data's result bytes: the result metadata (Java
-// DataOutputStream with modified UTF-8, wire-protocol.md §5) and the result batches (one Thrift
-// TBinaryProtocol Chunk, §6). The mock cluster encodes with it and the driver decodes with it, so
+// DataOutputStream with modified UTF-8) and the result batches (one Thrift
+// TBinaryProtocol Chunk; docs/wire-protocol.md describes both). The mock cluster encodes with it and the driver decodes with it, so
 // both sides of the wire share one definition of every format.
 package codec
 
@@ -76,7 +76,7 @@ type Metadata struct {
 }
 
 // Chunk is one result batch: Size rows, one Vector per column in metadata order.
-// A Chunk with Size <= 0 marks the end of the results (wire-protocol.md §6.7).
+// A Chunk with Size <= 0 marks the end of the results, as an empty batch does.
 type Chunk struct {
 	Size    int
 	Vectors []Vector

@@ -1,4 +1,4 @@
-// QueryEngineService: e6data's query RPCs, written from ../shared/spec/wire-protocol.md §3.
+// QueryEngineService: e6data's query RPCs, as docs/wire-protocol.md describes them.
 //
 // No `package` on purpose: the real servers route /QueryEngineService/<rpc>, and a package would
 // make generated clients call /<pkg>.QueryEngineService/<rpc> (answered UNIMPLEMENTED). The file
@@ -51,8 +51,8 @@ const (
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// QueryEngineService lists the RPCs clients use (wire-protocol.md §3.1). The others a real engine
-// serves (§3.3) are never called by clients; servers answer them UNIMPLEMENTED.
+// QueryEngineService lists the RPCs clients use. The others a real engine serves (catalog
+// administration, data frames) are never called by clients; servers answer them UNIMPLEMENTED.
 type QueryEngineServiceClient interface {
 	Authenticate(ctx context.Context, in *AuthenticateRequest, opts ...grpc.CallOption) (*AuthenticateResponse, error)
 	PrepareStatement(ctx context.Context, in *PrepareStatementRequest, opts ...grpc.CallOption) (*PrepareStatementResponse, error)
@@ -277,8 +277,8 @@ func (c *queryEngineServiceClient) GetDynamicParams(ctx context.Context, in *Get
 // All implementations must embed UnimplementedQueryEngineServiceServer
 // for forward compatibility.
 //
-// QueryEngineService lists the RPCs clients use (wire-protocol.md §3.1). The others a real engine
-// serves (§3.3) are never called by clients; servers answer them UNIMPLEMENTED.
+// QueryEngineService lists the RPCs clients use. The others a real engine serves (catalog
+// administration, data frames) are never called by clients; servers answer them UNIMPLEMENTED.
 type QueryEngineServiceServer interface {
 	Authenticate(context.Context, *AuthenticateRequest) (*AuthenticateResponse, error)
 	PrepareStatement(context.Context, *PrepareStatementRequest) (*PrepareStatementResponse, error)

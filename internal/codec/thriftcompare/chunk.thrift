@@ -1,4 +1,4 @@
-// Chunk and Vector as wire-protocol.md §6.2-6.4 describe them (e6data's published types).
+// Chunk and Vector as e6data publishes them for its clients (see docs/wire-protocol.md).
 namespace go chunk
 
 enum VectorType {
