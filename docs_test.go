@@ -297,9 +297,8 @@ func TestOutsideRefs(t *testing.T) {
 }
 
 // outsideRefsExempt lists the files allowed to name outside documents: the changelog records
-// history. README.md is exempt only until its one remaining mention is reworded; remove it from
-// this list then.
-var outsideRefsExempt = []string{"CHANGELOG.md", "README.md"}
+// history.
+var outsideRefsExempt = []string{"CHANGELOG.md"}
 
 // TestNoOutsideReferences checks that no file of the repository points at a document outside
 // it: the repository must stand alone.
