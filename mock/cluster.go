@@ -20,7 +20,10 @@ type cluster struct {
 	drainSeq int           // identifies the drain in progress, so a stale timer does nothing
 	drained  chan struct{} // closed when the drain in progress ends
 	switches int
-	pins     map[string]int // live queries per colour
+	// announced is the colour AnnounceSwitch announced and the cluster does not accept yet: it
+	// is carried out when a query on the active colour is cleared. "" when none.
+	announced string
+	pins      map[string]int // live queries per colour
 	// stack counts the deployments of each colour: a colour that becomes active again runs on a
 	// new stack, with new planners (see plannerOf).
 	stack map[string]int
@@ -124,11 +127,15 @@ func (c *cluster) servesPlanner(planner string) bool {
 	return c.draining != "" && planner == c.plannerOf(c.draining)
 }
 
-// announcement is the new_strategy value responses carry: the new colour while a switch is
-// draining the old one, else "".
+// announcement is the new_strategy value responses carry: the announced colour while a switch
+// waits to be accepted (AnnounceSwitch), the new colour while a switch is draining the old one,
+// else "".
 func (c *cluster) announcement() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.announced != "" {
+		return c.announced
+	}
 	if c.draining != "" {
 		return c.active
 	}
