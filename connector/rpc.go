@@ -49,8 +49,8 @@ func (cn *Conn) call(ctx context.Context, rpc string, q *query, colour string, f
 
 // invoke runs an RPC that needs a session, on the colour of q (its pin) or, for calls outside a
 // query, the cluster's colour (detected when unknown). An expired session ("Access denied") is
-// renewed once and the call retried. A wrong colour (HTTP 456) invalidates the cluster's colour;
-// a call outside a query is then retried after re-detection (bounded by RetryAttempts, with
+// renewed once and the call retried. A wrong colour (HTTP 456) moves the cluster's colour off
+// the call's (the State's interceptor does it); a call outside a query is then retried after re-detection (bounded by RetryAttempts, with
 // backoff), while a query's call returns the error for the query to be re-run or replayed on the
 // new colour. A suspended cluster is resumed when auto-resume is on; the call is then retried if
 // retrySuspended, else the Suspended error is returned for the caller to start over (a query's
@@ -77,7 +77,8 @@ func (cn *Conn) invoke(ctx context.Context, rpc string, q *query, retrySuspended
 				slog.String("rpc", rpc), slog.String("query_id", e.QueryID))
 			continue
 		case e.Class == strategy.WrongStrategy:
-			cn.c.state.Invalidate(colour)
+			// The State's interceptor has already recorded the 456 (it may name the serving
+			// colour, and a call made before the last change of colour must not undo it).
 			if q == nil && attempt < cn.cfg.RetryAttempts {
 				cn.c.state.CountRetry("", attempt, err)
 				if err := sleepBackoff(ctx, attempt); err != nil {

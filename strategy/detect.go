@@ -211,6 +211,11 @@ func (s *State) adopt(evs *events, colour, method string, attempts int, start ti
 		s.pending, s.hintAt = "", time.Time{}
 	}
 	s.active = colour
+	s.hintFrom = "" // found by the server's own answer: nothing to undo
+	s.unconfirmed.Store(false)
+	if s.held == colour {
+		s.held, s.heldOpen = "", false
+	}
 	s.ev(evs, Event{Kind: EventDetected, Colour: colour, Method: method, Attempt: attempts, Generation: s.gen})
 	if from != "" && from != colour {
 		// A detection moved us (the cached colour answered 456): that is a switch too, drained

@@ -10,6 +10,7 @@ import (
 type Health struct {
 	Active       string         // colour of running new work ("" when unknown)
 	Pending      string         // colour hinted by the server, not yet used by a query
+	Held         string         // hinted colour the server refused; tried again after a query completes on Active
 	Age          time.Duration  // since the colour was last validated (0 when unknown)
 	Generation   uint64         // grows on every change of the colour for new work
 	InFlight     map[string]int // pins per colour
@@ -27,6 +28,7 @@ func (s *State) Health() Health {
 	h := Health{
 		Active:     s.active,
 		Pending:    s.pending,
+		Held:       s.held,
 		Generation: s.gen,
 		InFlight:   make(map[string]int, len(s.pins)),
 		LastError:  s.lastError,
