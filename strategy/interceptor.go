@@ -47,6 +47,9 @@ func (s *State) intercept(ctx context.Context, method string, req, reply any, cc
 		}
 		return err
 	}
+	if s.unconfirmed.Load() {
+		s.confirm(c)
+	}
 	if r, ok := reply.(newStrategyReply); ok {
 		if h := r.GetNewStrategy(); h != "" {
 			s.Observe(h, c)

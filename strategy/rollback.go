@@ -88,19 +88,16 @@ func (s *State) ReportFailure(colour string, class Class) {
 }
 
 // ReportSuccess tells the State that a call on colour succeeded: it ends the failure streak
-// of the active colour, and confirms a hint-driven switch to it (a later 456 for it is a new
-// switch, no longer the refusal of the hint).
+// of the active colour.
 func (s *State) ReportSuccess(colour string) {
-	if !s.rbFailing.Load() && !s.unconfirmed.Load() {
-		return // the steady path: no streak to end, no switch to confirm, no lock taken
+	if !s.rbFailing.Load() {
+		return // the steady path: no streak to end, no lock taken
 	}
 	c := normColour(colour)
 	s.mu.Lock()
 	if c == s.active {
 		s.rb.failures = 0
 		s.rbFailing.Store(false)
-		s.hintFrom = ""
-		s.unconfirmed.Store(false)
 	}
 	s.mu.Unlock()
 }

@@ -183,8 +183,8 @@ type State struct {
 	// succeeded. Hints to it are ignored until a query completed on the active colour
 	// (heldOpen): servers such as e6data's own test server accept a new colour only once a
 	// query on the old one was cleared. hintFrom is the colour the last hint-driven switch left,
-	// until a call on the new colour succeeds (unconfirmed mirrors hintFrom != "" for
-	// ReportSuccess's lock-free path). moveGen is the generation at which the colour for new
+	// until a call made on the new colour after the switch succeeds (unconfirmed mirrors
+	// hintFrom != "" for the interceptor's lock-free path). moveGen is the generation at which the colour for new
 	// work last changed: a 456 for a call made before it says nothing about the current choice.
 	held        string
 	heldOpen    bool

@@ -71,7 +71,7 @@ func (s *State) Observe(hint string, call Call) {
 func (s *State) promote(evs *events) {
 	from, to, start := s.active, s.pending, s.hintAt
 	s.active, s.pending, s.hintAt = to, "", time.Time{}
-	s.hintFrom = from // until a call on `to` succeeds (ReportSuccess), a 456 for it undoes this
+	s.hintFrom = from // until a call on `to` succeeds (confirm), a 456 for it undoes this
 	s.unconfirmed.Store(from != "")
 	s.switches++
 	s.met.switched()
@@ -154,6 +154,20 @@ func (s *State) refused(call Call, expected string) {
 	s.mu.Unlock()
 	s.saveRecord(rec)
 	s.fire(evs)
+}
+
+// confirm records that call, which succeeded, confirms an unconfirmed hint-driven switch: it
+// ran on the new colour and was made after the switch (a query pinned to that colour earlier,
+// still served by its old stack, proves nothing about the new one). A 456 for the colour is
+// then a new switch, no longer the refusal of the hint.
+func (s *State) confirm(call Call) {
+	c := normColour(call.Strategy)
+	s.mu.Lock()
+	if c == s.active && s.hintFrom != "" && call.Generation >= s.moveGen {
+		s.hintFrom = ""
+		s.unconfirmed.Store(false)
+	}
+	s.mu.Unlock()
 }
 
 // undoPromotion returns new work to the colour a hint-driven switch left, because the server

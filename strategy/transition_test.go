@@ -190,6 +190,13 @@ func refuse(t *testing.T, s *State, c Call, err error) {
 	require.ErrorIs(t, got, err)
 }
 
+// succeed runs one call c through s's interceptor, answered OK.
+func succeed(t *testing.T, s *State, c Call) {
+	t.Helper()
+	require.NoError(t, s.UnaryClientInterceptor()(WithCall(context.Background(), c), "/svc/prepareStatementV2", nil, &fakeReply{}, nil,
+		(&capture{}).invoke))
+}
+
 // A hinted colour the server refuses (as e6data's test server does until a query on the old
 // colour was cleared) is undone and held: no flapping back to it on the next hint; it is tried
 // again on the first hint after a query completed on the colour the server kept.
@@ -243,7 +250,7 @@ func TestRefusedHintIsHeld(t *testing.T) {
 			r, ok := s.Acquire()
 			require.True(t, ok)
 			assert.Equal(t, Green, r.Colour())
-			s.ReportSuccess(Green)
+			succeed(t, s, r.Call(""))
 			r.Release()
 			assert.Equal(t, 1, s.Health().Switches)
 		})
@@ -271,7 +278,7 @@ func TestRefusalRules(t *testing.T) {
 		s, _, _, _ := detected(t, Blue, Options{})
 		s.Observe(Green, Call{})
 		p, _ := s.Acquire()
-		s.ReportSuccess(Green)
+		succeed(t, s, p.Call(""))
 		p.Release()
 		q, _ := s.Acquire()
 		refuse(t, s, q.Call(""), status.Error(codes.InvalidArgument, "Wrong strategy. Status: 456. Expected: blue, Got: green"))
@@ -280,6 +287,24 @@ func TestRefusalRules(t *testing.T) {
 		assert.Equal(t, Blue, h.Active)
 		assert.Empty(t, h.Held)
 		assert.Equal(t, 2, h.Switches)
+	})
+	t.Run("a success of an older pin does not confirm a switch", func(t *testing.T) {
+		s, _, _, _ := detected(t, Green, Options{})
+		old, _ := s.Acquire() // green, e.g. a query of the previous green period
+		s.Observe(Blue, Call{})
+		b, _ := s.Acquire()
+		succeed(t, s, b.Call(""))
+		b.Release()
+		s.Observe(Green, Call{})
+		g, _ := s.Acquire() // green again, promoted, not yet accepted by the server
+		succeed(t, s, old.Call(""))
+		refuse(t, s, g.Call(""), status.Error(codes.InvalidArgument, "Wrong strategy. Status: 456. Expected: blue, Got: green"))
+		h := s.Health()
+		assert.Equal(t, Blue, h.Active)
+		assert.Equal(t, Green, h.Held, "the refusal undid the unconfirmed switch")
+		assert.Equal(t, 1, h.Switches)
+		old.Release()
+		g.Release()
 	})
 	t.Run("stale", func(t *testing.T) {
 		s, _, _, _ := detected(t, Blue, Options{})
