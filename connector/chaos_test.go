@@ -114,7 +114,8 @@ loop:
 			for c.Health().Switches < srv.Switches() && time.Now().Before(deadline) && ctx.Err() == nil {
 				time.Sleep(10 * time.Millisecond)
 			}
-			if ctx.Err() != nil {
+			// A switch waits for the previous one's drain: wait here, within the run.
+			if ctx.Err() != nil || srv.WaitDrained(ctx) != nil {
 				break loop
 			}
 			if time.Until(end) < every/2 {
