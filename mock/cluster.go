@@ -156,10 +156,17 @@ func (c *cluster) colourOf(header string, s *session) string {
 	return c.active
 }
 
-// addQuery registers q and pins it to its colour.
+// addQuery registers q and pins it to its colour. If the colour was retired while q was being
+// prepared (the proxy let the call through before), q is not kept: its stack went away right
+// after answering, so the query's next call gets the wrong-strategy answer, and no pin of a
+// retired colour lingers.
 func (c *cluster) addQuery(q *query) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if q.colour != c.active && q.colour != c.draining {
+		q.cancel()
+		return
+	}
 	c.queries[q.id] = q
 	c.pins[q.colour]++
 	q.pinned = true

@@ -210,9 +210,10 @@ func (s *State) adopt(evs *events, colour, method string, attempts int, start ti
 		// A hint seen while the probes ran is newer than their answer: keep it pending.
 		s.pending, s.hintAt = "", time.Time{}
 	}
+	// The server's own answer settles an unconfirmed hinted switch: confirmed if it named the
+	// hinted colour.
+	s.settleHint(s.active == colour)
 	s.active = colour
-	s.hintFrom = "" // found by the server's own answer: nothing to undo
-	s.unconfirmed.Store(false)
 	if s.held == colour {
 		s.held, s.heldOpen = "", false
 	}

@@ -17,7 +17,7 @@ type Health struct {
 	OldestPinAge time.Duration  // age of the oldest running pin (0 without pins)
 	LongPins     int            // pins older than Options.MaxPinAge
 	LastError    string         // last detection, probe or rollback-probe error
-	Switches     int            // colour changes so far (hint, detection, automated rollback)
+	Switches     int            // colour changes so far (hint, detection, automated rollback); a hinted one once a call on the new colour succeeded
 }
 
 // Health returns a snapshot. Pins older than Options.MaxPinAge found here are reported

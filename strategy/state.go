@@ -182,15 +182,16 @@ type State struct {
 	// A refused hint: held is a hinted colour the server answered 456 before any call on it
 	// succeeded. Hints to it are ignored until a query completed on the active colour
 	// (heldOpen): servers such as e6data's own test server accept a new colour only once a
-	// query on the old one was cleared. hintFrom is the colour the last hint-driven switch left,
-	// until a call made on the new colour after the switch succeeds (unconfirmed mirrors
-	// hintFrom != "" for the interceptor's lock-free path). moveGen is the generation at which the colour for new
-	// work last changed: a 456 for a call made before it says nothing about the current choice.
-	held        string
-	heldOpen    bool
-	hintFrom    string
-	unconfirmed atomic.Bool
-	moveGen     uint64
+	// query on the old one was cleared. A hint-driven switch from hintFrom to hintTo is
+	// unconfirmed until a call made on hintTo after the switch succeeds (unconfirmed mirrors
+	// hintTo != "" for the interceptor's lock-free path). moveGen is the generation at which
+	// the colour for new work last changed: a 456 for a call made before it says nothing about
+	// the current choice.
+	held             string
+	heldOpen         bool
+	hintFrom, hintTo string
+	unconfirmed      atomic.Bool
+	moveGen          uint64
 }
 
 // view is what the interceptor needs without a lock.

@@ -71,9 +71,14 @@ func (s *State) Observe(hint string, call Call) {
 func (s *State) promote(evs *events) {
 	from, to, start := s.active, s.pending, s.hintAt
 	s.active, s.pending, s.hintAt = to, "", time.Time{}
-	s.hintFrom = from // until a call on `to` succeeds (confirm), a 456 for it undoes this
-	s.unconfirmed.Store(from != "")
-	s.switches++
+	if from != "" {
+		// Counted in Health.Switches once a call on `to` succeeds (confirm); a 456 for `to`
+		// before that undoes it (refused).
+		s.hintFrom, s.hintTo = from, to
+		s.unconfirmed.Store(true)
+	} else {
+		s.switches++
+	}
 	s.met.switched()
 	s.ev(evs, Event{Kind: EventSwitched, From: from, To: to, Method: "hint", Generation: s.gen})
 	s.beginDrain(evs, from, to, start)
@@ -139,7 +144,7 @@ func (s *State) refused(call Call, expected string) {
 	case s.pending == c:
 		s.pending, s.hintAt = "", time.Time{}
 		s.hold(&evs, c, s.active)
-	case s.active == c && s.hintFrom != "":
+	case s.active == c && s.hintTo == c:
 		s.undoPromotion(&evs)
 	case e != "":
 		now := s.now()
@@ -158,16 +163,28 @@ func (s *State) refused(call Call, expected string) {
 
 // confirm records that call, which succeeded, confirms an unconfirmed hint-driven switch: it
 // ran on the new colour and was made after the switch (a query pinned to that colour earlier,
-// still served by its old stack, proves nothing about the new one). A 456 for the colour is
-// then a new switch, no longer the refusal of the hint.
+// still served by its old stack, proves nothing about the new one). The switch is counted in
+// Health.Switches; a 456 for the colour is then a new switch, no longer the refusal of the hint.
 func (s *State) confirm(call Call) {
 	c := normColour(call.Strategy)
 	s.mu.Lock()
-	if c == s.active && s.hintFrom != "" && call.Generation >= s.moveGen {
-		s.hintFrom = ""
-		s.unconfirmed.Store(false)
+	if c == s.active && c == s.hintTo && call.Generation >= s.moveGen {
+		s.settleHint(true)
 	}
 	s.mu.Unlock()
+}
+
+// settleHint ends the unconfirmed state of a hint-driven switch, counting it when it was
+// confirmed. Call with mu held.
+func (s *State) settleHint(confirmed bool) {
+	if s.hintTo == "" {
+		return
+	}
+	if confirmed {
+		s.switches++
+	}
+	s.hintFrom, s.hintTo = "", ""
+	s.unconfirmed.Store(false)
 }
 
 // undoPromotion returns new work to the colour a hint-driven switch left, because the server
@@ -176,9 +193,7 @@ func (s *State) confirm(call Call) {
 func (s *State) undoPromotion(evs *events) {
 	refused, kept := s.active, s.hintFrom
 	s.active = kept
-	s.hintFrom = ""
-	s.unconfirmed.Store(false)
-	s.switches--
+	s.settleHint(false)
 	if s.draining == kept && s.drainTo == refused {
 		s.draining, s.drainTo, s.drainStart = "", "", time.Time{}
 	}
