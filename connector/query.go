@@ -16,7 +16,7 @@ import (
 	"github.com/e6data/gorm-e6data/strategy"
 )
 
-// query is one run of one statement through e6data's lifecycle (wire-protocol.md §4): prepare,
+// query is one run of one statement through e6data's query lifecycle: prepare,
 // execute, result metadata, result batches until the end marker, and clearOrCancelQuery always.
 type query struct {
 	cn       *Conn

@@ -83,7 +83,7 @@ func newCluster(initial string) *cluster {
 	}
 }
 
-// ClusterService status values (wire-protocol.md §7.2).
+// ClusterService status values, lower-case as the cluster reports them.
 const (
 	powerActive    = "active"
 	powerSuspended = "suspended"

@@ -28,7 +28,7 @@ func (e *engineService) Authenticate(ctx context.Context, req *e6pb.Authenticate
 		if s.opts.RejectAuthWithStatus {
 			return nil, status.Error(codes.Unauthenticated, "Invalid credentials")
 		}
-		// The real engine answers OK with no session (wire-protocol.md §7.4).
+		// The real engine answers bad credentials with OK and no session.
 		return &e6pb.AuthenticateResponse{}, nil
 	}
 	sess := &session{id: newID(), user: req.GetUser(), colour: s.cluster.colourOf(callColour(ctx), nil)}
@@ -133,7 +133,7 @@ func (e *engineService) GetNextResultBatch(ctx context.Context, req *e6pb.GetNex
 	defer q.mu.Unlock()
 	resp := &e6pb.GetNextResultBatchResponse{SessionId: req.GetSessionId()}
 	if q.done {
-		return resp, nil // end of results: an empty batch (wire-protocol.md §6.7)
+		return resp, nil // end of results: an empty batch, as the engine marks it
 	}
 	chunk, err := q.cursor.Next(ctx, e.s.opts.BatchRows)
 	if err != nil {

@@ -1,5 +1,5 @@
-// Package strategy is e6data's zero-downtime blue/green contract on the client side
-// (zero-downtime.md), between the driver's query lifecycle and the wire:
+// Package strategy is e6data's zero-downtime blue/green contract on the client side, between
+// the driver's query lifecycle and the wire:
 //
 //   - Classify, the one error classifier every retry decision uses (456 in all its shapes, 503,
 //     "Access denied", context errors first);
@@ -61,8 +61,8 @@ func (c Class) String() string {
 }
 
 // httpStatus matches the ways gRPC libraries report an HTTP status a proxy answered instead of
-// gRPC (wire-protocol.md §7.1): grpc-go's "status code 456", C-core's "status: 456", e6data's
-// Python mock's "Status: 456".
+// gRPC: grpc-go's "status code 456", C-core's "status: 456", e6data's Python mock's "Status:
+// 456".
 var (
 	http456 = regexp.MustCompile(`(?i)(status:|server:|status code)\s*456\b`)
 	http503 = regexp.MustCompile(`(?i)(status:|server:|status code)\s*503\b`)

@@ -13,7 +13,7 @@ import (
 type newStrategyReply interface{ GetNewStrategy() string }
 
 // UnaryClientInterceptor returns the interceptor of this cluster's calls. It
-//   - attaches e6data's request headers (wire-protocol.md §2), each only when it has a value:
+//   - attaches e6data's request headers, each only when it has a value:
 //     plannerip, cluster-name (lower-cased) and strategy, the strategy being the Call's (a
 //     query's pin) or, for a call without one, the colour for new work;
 //   - passes each reply's new_strategy to Observe with the call's Call (and the generation the
