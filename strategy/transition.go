@@ -168,7 +168,12 @@ func (s *State) refused(call Call, expected string) {
 func (s *State) confirm(call Call) {
 	c := normColour(call.Strategy)
 	s.mu.Lock()
-	if c == s.active && c == s.hintTo && call.Generation >= s.moveGen {
+	switch {
+	case s.hintTo != s.active:
+		// New work left the hinted colour meanwhile (e.g. automated rollback): nothing left
+		// to confirm.
+		s.settleHint(false)
+	case c == s.hintTo && call.Generation >= s.moveGen:
 		s.settleHint(true)
 	}
 	s.mu.Unlock()

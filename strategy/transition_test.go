@@ -307,6 +307,16 @@ func TestRefusalRules(t *testing.T) {
 		old.Release()
 		g.Release()
 	})
+	t.Run("an unconfirmed switch that new work left is forgotten", func(t *testing.T) {
+		s, _, _, _ := detected(t, Blue, Options{})
+		s.Observe(Green, Call{})
+		p, _ := s.Acquire()
+		require.True(t, s.unconfirmed.Load())
+		s.Invalidate(Green) // new work leaves green by another way than a refusal
+		succeed(t, s, Call{Strategy: Blue})
+		assert.False(t, s.unconfirmed.Load(), "successful calls no longer take the lock to confirm")
+		p.Release()
+	})
 	t.Run("stale", func(t *testing.T) {
 		s, _, _, _ := detected(t, Blue, Options{})
 		s.Observe(Green, Call{})
