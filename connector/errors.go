@@ -119,3 +119,53 @@ func (e *InterruptedError) Is(target error) bool { return target == ErrQueryInte
 
 // Unwrap returns the error that cut the query.
 func (e *InterruptedError) Unwrap() error { return e.Cause }
+
+// RetryError is returned when an operation failed on every one of its Config.RetryAttempts
+// attempts in a way the driver retries transparently: rejected for its blue/green colour (HTTP
+// 456, e.g. during a storm of deployment switches), or refused with "Access denied" although its
+// session was renewed each time. (A cluster found suspended again is reported as such, with
+// ErrClusterSuspended.) It says how
+// often the operation was tried and wraps the last attempt's error, so errors.Is and errors.As
+// reach it (a *Error with its Class; its Retryable is false). The driver gives up: retrying at
+// once is unlikely to help; wait, or raise retry-attempts.
+type RetryError struct {
+	Attempts int   // how many times the operation was tried, all failing
+	Err      error // the last attempt's error
+}
+
+// Error says how often the operation was tried, why it failed each time, and the last error.
+func (e *RetryError) Error() string {
+	why := "failing each time"
+	var ce *Error
+	if errors.As(e.Err, &ce) {
+		switch ce.Class {
+		case strategy.WrongStrategy:
+			why = "across blue/green deployment switches, rejected for its colour (HTTP 456) each time"
+		case strategy.AccessDenied:
+			why = "with a new session each time, refused with Access denied each time"
+		}
+	}
+	times := fmt.Sprintf("%d times", e.Attempts)
+	if e.Attempts == 1 {
+		times = "once"
+	}
+	return fmt.Sprintf("e6data: tried %s %s; giving up (retry-attempts=%d): %v", times, why, e.Attempts, e.Err)
+}
+
+// Unwrap returns the last attempt's error.
+func (e *RetryError) Unwrap() error { return e.Err }
+
+// exhausted returns the error for an operation whose attempts, all n of them, failed in a way
+// that is retried transparently, the last with err: a *RetryError, with the wrapped *Error
+// marked not retryable (the driver has already retried it). A suspended cluster's error is
+// returned as it is: it says what to do (resume the cluster).
+func exhausted(n int, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		if e.Class == strategy.Suspended {
+			return err
+		}
+		e.Retryable = false
+	}
+	return &RetryError{Attempts: n, Err: err}
+}

@@ -47,9 +47,23 @@ type query struct {
 // colour pinned anew) when a call was rejected for its colour (HTTP 456: the call did not run)
 // or a suspended cluster was resumed under it; attempts are bounded by Config.RetryAttempts,
 // with exponential backoff and jitter between them. A statement run for its effect (ExecContext,
-// fetchFirst false) is not run again once its execute succeeded: it may have changed data.
+// fetchFirst false) is not run again once its execute succeeded: it may have changed data. When
+// every attempt was rejected, the error is a *RetryError.
 func (cn *Conn) startQuery(ctx context.Context, sqlText string, fetchFirst bool) (*query, *codec.Chunk, error) {
-	for attempt := 1; ; attempt++ {
+	return cn.startQueryWithin(ctx, sqlText, fetchFirst, new(budget))
+}
+
+// budget counts the starts of a statement within one call of the caller (a QueryContext or
+// ExecContext, or the replay of a cut query inside one Rows.Next): every start, the first or a
+// re-run, takes one of Config.RetryAttempts, so the re-runs of a replay (each a startQuery with
+// its own re-runs) share one budget instead of multiplying it.
+type budget struct{ used int }
+
+// startQueryWithin is startQuery drawing its attempts from b.
+func (cn *Conn) startQueryWithin(ctx context.Context, sqlText string, fetchFirst bool, b *budget) (*query, *codec.Chunk, error) {
+	for {
+		b.used++
+		attempt := b.used
 		q := cn.newQuery(ctx, sqlText, attempt)
 		var first *codec.Chunk
 		err := cn.pin(q)
@@ -60,7 +74,7 @@ func (cn *Conn) startQuery(ctx context.Context, sqlText string, fetchFirst bool)
 			return q, first, nil
 		}
 		q.abandon()
-		if !rerunnable(err) || attempt >= cn.cfg.RetryAttempts || ctx.Err() != nil {
+		if !rerunnable(err) || ctx.Err() != nil {
 			return nil, nil, err
 		}
 		if q.executed && !fetchFirst {
@@ -70,6 +84,9 @@ func (cn *Conn) startQuery(ctx context.Context, sqlText string, fetchFirst bool)
 				e.Message += " (the statement ran before this failure; it was not run again)"
 			}
 			return nil, nil, err
+		}
+		if attempt >= cn.cfg.RetryAttempts {
+			return nil, nil, exhausted(attempt, err)
 		}
 		cn.c.state.CountRetry(q.id, attempt+1, err)
 		cn.c.log.LogAttrs(ctx, slog.LevelInfo, "e6data: re-running query", slog.String("query_id", q.id),
@@ -128,10 +145,12 @@ func (q *query) force() error {
 }
 
 // rerunnable reports whether a failure allows running the query again: a call rejected for its
-// colour (HTTP 456: it did not execute) or a suspended cluster that was resumed.
+// colour (HTTP 456: it did not execute) or a suspended cluster that was resumed; never once the
+// attempts were used up (*RetryError).
 func rerunnable(err error) bool {
 	var e *Error
-	if !errors.As(err, &e) {
+	var re *RetryError
+	if !errors.As(err, &e) || errors.As(err, &re) {
 		return false
 	}
 	return e.Class == strategy.WrongStrategy || (e.Class == strategy.Suspended && e.Retryable)

@@ -11,7 +11,7 @@ import (
 // replay resumes the query after cause cut it mid-stream (see rows): it re-runs the query, reads
 // the r.delivered rows already handed out again, compares their checksum with r.sum and, if they
 // match, continues reading the new run from the next row. A re-run cut in turn by another switch
-// is started again, within Config.RetryAttempts and with backoff.
+// is started again with backoff; all the starts of one replay share Config.RetryAttempts.
 func (r *rows) replay(cause error) error {
 	old := r.q
 	r.stopPrefetch()
@@ -20,8 +20,10 @@ func (r *rows) replay(cause error) error {
 	if limit := int64(cn.cfg.ReplayLimit); r.delivered > limit {
 		return r.interrupted(cause, fmt.Sprintf("%d rows were already handed out, more than replay-limit (%d) allows to read again", r.delivered, limit))
 	}
-	for attempt := 1; ; attempt++ {
-		q, ch, hashes, row, err := r.rerun(old)
+	b := new(budget)
+	for {
+		q, ch, hashes, row, err := r.rerun(old, b)
+		attempt := b.used
 		if err == nil {
 			cn.c.state.CountRetry(q.id, attempt, cause)
 			cn.c.log.LogAttrs(q.ctx, slog.LevelInfo, "e6data: query resumed by replay", slog.String("query_id", old.id),
@@ -38,8 +40,11 @@ func (r *rows) replay(cause error) error {
 			return err
 		case errors.As(err, &differs):
 			return r.interrupted(cause, differs.reason)
-		case !rerunnable(err) || attempt >= cn.cfg.RetryAttempts:
+		case !rerunnable(err):
 			return r.interrupted(cause, "running it again failed: "+err.Error())
+		case attempt >= cn.cfg.RetryAttempts:
+			// The last start was cut in turn while reading the rows again.
+			return r.interrupted(cause, "running it again failed: "+exhausted(attempt, err).Error())
 		}
 		if err := sleepBackoff(old.ctx, attempt); err != nil {
 			return err
@@ -52,18 +57,18 @@ type replayMismatch struct{ reason string }
 
 func (e *replayMismatch) Error() string { return e.reason }
 
-// rerun runs old's statement again and reads the rows already handed out, verifying them. It
-// returns the new query positioned after them: its current batch with its row hashes, and the
-// next row in it (a nil batch when the result ends exactly there).
-func (r *rows) rerun(old *query) (*query, *codec.Chunk, []uint64, int, error) {
-	q, ch, err := old.cn.startQuery(old.ctx, old.sql, true)
+// rerun runs old's statement again (its starts drawn from b) and reads the rows already handed
+// out, verifying them. It returns the new query positioned after them: its current batch with
+// its row hashes, and the next row in it (a nil batch when the result ends exactly there).
+func (r *rows) rerun(old *query, b *budget) (*query, *codec.Chunk, []uint64, int, error) {
+	q, ch, err := old.cn.startQueryWithin(old.ctx, old.sql, true, b)
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
 	ncols := len(q.md.Fields)
-	if ncols != len(old.md.Fields) {
+	if why := otherColumns(old.md.Fields, q.md.Fields); why != "" {
 		q.clearOnServer()
-		return nil, nil, nil, 0, &replayMismatch{"the new run returned other columns"}
+		return nil, nil, nil, 0, &replayMismatch{"the new run returned other columns: " + why}
 	}
 	var sum uint64
 	row, hashes := 0, []uint64(nil)
@@ -101,4 +106,19 @@ func (r *rows) interrupted(cause error, reason string) error {
 	r.q.cn.c.log.LogAttrs(r.q.ctx, slog.LevelWarn, "e6data: query interrupted", slog.String("query_id", e.QueryID),
 		slog.Int64("rows_delivered", e.Delivered), slog.String("reason", reason))
 	return e
+}
+
+// otherColumns says how the columns of a re-run differ from the original run's ("" when they
+// are the same): count, names and type names must match, as values of different types may hash
+// alike (a STRING and an ARRAY rendered as the same text).
+func otherColumns(was, now []codec.Field) string {
+	if len(was) != len(now) {
+		return fmt.Sprintf("%d columns instead of %d", len(now), len(was))
+	}
+	for i := range was {
+		if was[i].Name != now[i].Name || was[i].Type != now[i].Type {
+			return fmt.Sprintf("column %d is %s %s instead of %s %s", i+1, now[i].Name, now[i].Type, was[i].Name, was[i].Type)
+		}
+	}
+	return ""
 }

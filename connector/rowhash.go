@@ -11,13 +11,22 @@ import (
 // already has. Rows are hashed column-wise as batches arrive (in the prefetch goroutine, off the
 // reader's path); the reader folds the hashes of the rows it hands out into a running checksum.
 
-// rowHashes returns one 64-bit hash per row of ch over the first ncols columns.
+// rowHashes returns one 64-bit hash per row of ch over the first ncols columns. A value's hash
+// covers its vector type, so values of different types that are stored alike (INTEGER and LONG,
+// STRING and ARRAY) hash differently.
 func rowHashes(ch *codec.Chunk, ncols int, seed maphash.Seed) []uint64 {
 	hs := make([]uint64, ch.Size)
 	for c := range ncols {
 		v := &ch.Vectors[c]
+		tag := mix(uint64(v.Type))
 		for r := range hs {
-			hs[r] = mix(hs[r] ^ valueHash(v, r, seed))
+			h := valueHash(v, r, seed)
+			if h != nullHash {
+				// NULL stays NULL whatever the vector type: a batch may send an all-NULL column
+				// with a type of its own.
+				h ^= tag
+			}
+			hs[r] = mix(hs[r] ^ h)
 		}
 	}
 	return hs

@@ -21,7 +21,7 @@ import (
 type rows struct {
 	q       *query
 	cur     *codec.Chunk
-	curHash []uint64 // row hashes of cur
+	curHash []uint64 // row hashes of cur; nil for a batch past Config.ReplayLimit
 	row     int      // next row of cur
 	batches chan fetched
 	stop    context.CancelFunc // ends the prefetcher of q
@@ -73,18 +73,23 @@ func (r *rows) follow(q *query, first *codec.Chunk, hashes []uint64, row int) {
 	r.stop = stop
 	out := make(chan fetched, q.cn.cfg.Prefetch)
 	r.batches = out
-	if !q.cn.c.goBackground(func() { r.prefetch(ctx, q, out, stop) }) {
+	// first's row `row` is the result's row r.delivered (0-based), so the next batch starts at:
+	next := r.delivered - int64(row) + int64(first.Size)
+	if !q.cn.c.goBackground(func() { r.prefetch(ctx, q, out, stop, next) }) {
 		stop()
 		close(out) // the connector is closed: Next reports it
 	}
 }
 
 // prefetch fetches batches of q into out until the end, an error, or its context ends; then it
-// calls stop.
-func (r *rows) prefetch(ctx context.Context, q *query, out chan<- fetched, stop context.CancelFunc) {
+// calls stop. The next batch starts at row `next` of the result. Rows past Config.ReplayLimit are
+// not hashed: once one of them was handed out, the query cannot be replayed anyway (Next skips
+// the checksum).
+func (r *rows) prefetch(ctx context.Context, q *query, out chan<- fetched, stop context.CancelFunc, next int64) {
 	defer stop()
 	defer close(out)
 	ncols := len(q.md.Fields)
+	limit := int64(q.cn.cfg.ReplayLimit)
 	for {
 		ch, err := q.fetch(ctx)
 		if err != nil && q.cn.c.ctx.Err() != nil {
@@ -92,7 +97,10 @@ func (r *rows) prefetch(ctx context.Context, q *query, out chan<- fetched, stop 
 		}
 		f := fetched{chunk: ch, err: err}
 		if ch != nil {
-			f.hashes = rowHashes(ch, ncols, r.seed)
+			if next < limit {
+				f.hashes = rowHashes(ch, ncols, r.seed)
+			}
+			next += int64(ch.Size)
 		}
 		select {
 		case out <- f:
@@ -159,7 +167,9 @@ func (r *rows) Next(dest []driver.Value) error {
 	for i := range dest {
 		dest[i] = r.cur.Vectors[i].Value(r.row)
 	}
-	r.sum = mix(r.sum ^ r.curHash[r.row])
+	if r.curHash != nil { // nil past replay-limit, where the checksum is no longer needed
+		r.sum = mix(r.sum ^ r.curHash[r.row])
+	}
 	r.delivered++
 	r.row++
 	return nil

@@ -55,14 +55,15 @@ func (cn *Conn) call(ctx context.Context, rpc string, q *query, colour string, f
 
 // invoke runs an RPC that needs a session, on the colour of q (its pin) or, for calls outside a
 // query, the cluster's colour (detected when unknown). An expired session ("Access denied") is
-// renewed once and the call retried. A wrong colour (HTTP 456) invalidates the cluster's colour;
-// a call outside a query is then retried after re-detection (bounded by RetryAttempts, with
+// renewed and the call retried, within Config.RetryAttempts attempts (with backoff from the
+// second renewal on). A wrong colour (HTTP 456) moves the cluster's colour off
+// the call's (the State's interceptor does it); a call outside a query is then retried after re-detection (bounded by RetryAttempts, with
 // backoff), while a query's call returns the error for the query to be re-run or replayed on the
 // new colour. A suspended cluster is resumed when auto-resume is on; the call is then retried if
 // retrySuspended, else the Suspended error is returned for the caller to start over (a query's
 // state does not survive a suspension).
 func (cn *Conn) invoke(ctx context.Context, rpc string, q *query, retrySuspended bool, fn func(ctx context.Context, sessionID string) error) error {
-	renewed, resumed := false, false
+	resumed := false
 	for attempt := 1; ; attempt++ {
 		colour, sid, err := cn.target(ctx, q)
 		if err == nil {
@@ -76,21 +77,34 @@ func (cn *Conn) invoke(ctx context.Context, rpc string, q *query, retrySuspended
 			return err
 		}
 		switch {
-		case e.Class == strategy.AccessDenied && !renewed:
-			renewed = true
+		case e.Class == strategy.AccessDenied:
+			if attempt >= cn.cfg.RetryAttempts {
+				return exhausted(attempt, err)
+			}
 			cn.dropSession(colour, sid)
 			cn.c.log.LogAttrs(ctx, slog.LevelInfo, "e6data: session expired; authenticating again",
-				slog.String("rpc", rpc), slog.String("query_id", e.QueryID))
-			continue
-		case e.Class == strategy.WrongStrategy:
-			cn.c.state.Invalidate(colour)
-			if q == nil && attempt < cn.cfg.RetryAttempts {
-				cn.c.state.CountRetry("", attempt, err)
-				if err := sleepBackoff(ctx, attempt); err != nil {
+				slog.String("rpc", rpc), slog.String("query_id", e.QueryID), slog.Int("attempt", attempt+1))
+			if attempt > 1 {
+				// Renewed a moment ago and refused again: give the cluster a moment.
+				if err := sleepBackoff(ctx, attempt-1); err != nil {
 					return err
 				}
-				continue
 			}
+			continue
+		case e.Class == strategy.WrongStrategy:
+			// The State's interceptor has already recorded the 456 (it may name the serving
+			// colour, and a call made before the last change of colour must not undo it).
+			if q != nil {
+				return err // the query is re-run or replayed on the new colour
+			}
+			if attempt >= cn.cfg.RetryAttempts {
+				return exhausted(attempt, err)
+			}
+			cn.c.state.CountRetry("", attempt, err)
+			if err := sleepBackoff(ctx, attempt); err != nil {
+				return err
+			}
+			continue
 		case e.Class == strategy.Suspended && cn.cfg.AutoResume && !resumed:
 			if rerr := cn.c.resume(ctx, cn); rerr != nil {
 				return rerr

@@ -20,7 +20,10 @@ type cluster struct {
 	drainSeq int           // identifies the drain in progress, so a stale timer does nothing
 	drained  chan struct{} // closed when the drain in progress ends
 	switches int
-	pins     map[string]int // live queries per colour
+	// announced is the colour AnnounceSwitch announced and the cluster does not accept yet: it
+	// is carried out when a query on the active colour is cleared. "" when none.
+	announced string
+	pins      map[string]int // live queries per colour
 	// stack counts the deployments of each colour: a colour that becomes active again runs on a
 	// new stack, with new planners (see plannerOf).
 	stack map[string]int
@@ -124,11 +127,15 @@ func (c *cluster) servesPlanner(planner string) bool {
 	return c.draining != "" && planner == c.plannerOf(c.draining)
 }
 
-// announcement is the new_strategy value responses carry: the new colour while a switch is
-// draining the old one, else "".
+// announcement is the new_strategy value responses carry: the announced colour while a switch
+// waits to be accepted (AnnounceSwitch), the new colour while a switch is draining the old one,
+// else "".
 func (c *cluster) announcement() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.announced != "" {
+		return c.announced
+	}
 	if c.draining != "" {
 		return c.active
 	}
@@ -149,10 +156,17 @@ func (c *cluster) colourOf(header string, s *session) string {
 	return c.active
 }
 
-// addQuery registers q and pins it to its colour.
+// addQuery registers q and pins it to its colour. If the colour was retired while q was being
+// prepared (the proxy let the call through before), q is not kept: its stack went away right
+// after answering, so the query's next call gets the wrong-strategy answer, and no pin of a
+// retired colour lingers.
 func (c *cluster) addQuery(q *query) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if q.colour != c.active && q.colour != c.draining {
+		q.cancel()
+		return
+	}
 	c.queries[q.id] = q
 	c.pins[q.colour]++
 	q.pinned = true

@@ -14,31 +14,66 @@ import (
 // starts the next: the stack of a colour is never replaced while queries still run on it. It
 // returns the new active colour.
 func (s *Server) Switch() string {
-	return s.deploy(false)
+	return s.deploy(false, "")
 }
 
 // SwitchAbrupt switches to the other colour with no announcement and no drain: the old colour is
 // retired at once and the queries running on it are cut mid-stream (the worst case a client must
 // survive). Like Switch, it first waits for an unfinished drain. It returns the new active colour.
 func (s *Server) SwitchAbrupt() string {
-	return s.deploy(true)
+	return s.deploy(true, "")
 }
 
-func (s *Server) deploy(abrupt bool) string {
+// AnnounceSwitch starts a deployment to the other colour the way e6data's own test server (in
+// its Python connector) does it: announce first, accept later. From now on every response
+// announces the other colour in new_strategy, but calls carrying it keep getting the
+// wrong-strategy answer naming the serving colour (InvalidArgument456: "Wrong strategy. Status:
+// 456. Expected: blue, Got: green"), until a query that ran on the serving colour is cleared
+// (clearOrCancelQuery or clear): that clear carries the deployment out as Switch does (the
+// announced colour serves new work, the old one drains its pinned queries). Until then the
+// cluster keeps serving the old colour only. Like Switch, it first waits for an unfinished
+// drain; announcing again while a switch is announced changes nothing, and Switch or
+// SwitchAbrupt during an announcement carry it out at once. It returns the announced colour.
+func (s *Server) AnnounceSwitch() string {
 	c := s.cluster
 	c.mu.Lock()
-	for c.draining != "" {
-		ch := c.drained
-		c.mu.Unlock()
-		select {
-		case <-ch:
-		case <-s.done:
-		}
-		c.mu.Lock()
-		if s.isClosed() {
-			break
-		}
+	s.waitDrainLocked()
+	fresh := c.announced == ""
+	if fresh {
+		c.announced = other(c.active)
 	}
+	from, to := c.active, c.announced
+	c.mu.Unlock()
+	if fresh {
+		s.opts.Logger.Info("mock: switch announced", "from", from, "to", to)
+	}
+	return to
+}
+
+// acceptAnnounced carries out an announced switch once a query on the old colour, colour, was
+// cleared.
+func (s *Server) acceptAnnounced(colour string) {
+	c := s.cluster
+	c.mu.Lock()
+	ok := c.announced != "" && c.active == colour
+	c.mu.Unlock()
+	if ok {
+		s.deploy(false, colour)
+	}
+}
+
+// deploy switches to the other colour. With from set, it switches only while a switch from
+// that colour is still announced (two clears may race to carry out one announcement).
+func (s *Server) deploy(abrupt bool, from string) string {
+	c := s.cluster
+	c.mu.Lock()
+	s.waitDrainLocked()
+	if from != "" && (c.announced == "" || c.active != from) {
+		now := c.active
+		c.mu.Unlock()
+		return now
+	}
+	c.announced = ""
 	dropped := c.retireLocked() // only when closed mid-wait
 	old := c.active
 	c.active = other(old)
@@ -59,6 +94,24 @@ func (s *Server) deploy(abrupt bool) string {
 	retireQueries(dropped)
 	s.opts.Logger.Info("mock: switch", "from", old, "to", now, "abrupt", abrupt, "pinned_on_old", pinned)
 	return now
+}
+
+// waitDrainLocked waits, with c.mu held (released while waiting), until no drain is in
+// progress or the server is closed.
+func (s *Server) waitDrainLocked() {
+	c := s.cluster
+	for c.draining != "" {
+		ch := c.drained
+		c.mu.Unlock()
+		select {
+		case <-ch:
+		case <-s.done:
+		}
+		c.mu.Lock()
+		if s.isClosed() {
+			return
+		}
+	}
 }
 
 // drainTimeout retires the old colour of drain seq if that drain is still in progress.

@@ -307,3 +307,70 @@ func TestReplacedStackAnswers456(t *testing.T) {
 	assert.NotEqual(t, q.engineIP, q2.engineIP)
 	require.NoError(t, q2.execute(ctx))
 }
+
+// TestAnnounceSwitchAcceptsAfterAnOldColourClear: e6data's own test server announces the new
+// colour on every response but keeps rejecting it, naming the serving colour, until a query on
+// the serving colour is cleared; that clear carries the switch out.
+func TestAnnounceSwitchAcceptsAfterAnOldColourClear(t *testing.T) {
+	srv := newTestServer(t, Options{WrongStrategy: InvalidArgument456})
+	c := dial(t, srv)
+	ctx := testCtx(t)
+	blue := c.auth(t, ctx, Blue)
+	q, err := c.prepare(ctx, Blue, blue, `SELECT 1`)
+	require.NoError(t, err)
+
+	assert.Equal(t, Green, srv.AnnounceSwitch())
+	assert.Equal(t, Green, srv.AnnounceSwitch(), "announcing twice changes nothing")
+	assert.Equal(t, Blue, srv.ActiveStrategy(), "announced, not accepted")
+	assert.Zero(t, srv.Switches())
+
+	// Every response announces green, authenticate included; green is still refused, and the
+	// refusal names the serving colour.
+	resp, err := c.qe.Authenticate(on(ctx, Blue, ""), &e6pb.AuthenticateRequest{User: "admin", Password: "mock-token"})
+	require.NoError(t, err)
+	assert.Equal(t, Green, resp.GetNewStrategy())
+	_, err = c.qe.Authenticate(on(ctx, Green, ""), &e6pb.AuthenticateRequest{User: "admin", Password: "mock-token"})
+	st := status.Convert(err)
+	assert.Equal(t, codes.InvalidArgument, st.Code(), "%v", err)
+	assert.Equal(t, "Wrong strategy. Status: 456. Expected: blue, Got: green", st.Message())
+	require.NoError(t, q.execute(ctx))
+	_, bresp, err := q.batch(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, Green, bresp.GetNewStrategy())
+
+	// A cancel does not carry the switch out; a clear of a query on blue does.
+	q2, err := c.prepare(ctx, Blue, blue, `SELECT 2`)
+	require.NoError(t, err)
+	_, err = c.qe.CancelQuery(q2.ctx(ctx), &e6pb.CancelQueryRequest{EngineIP: q2.engineIP, SessionId: blue, QueryId: q2.queryID})
+	require.NoError(t, err)
+	assert.Equal(t, Blue, srv.ActiveStrategy())
+	q3, err := c.prepare(ctx, Blue, blue, `SELECT 3`)
+	require.NoError(t, err)
+	require.NoError(t, q.clear(ctx))
+	assert.Equal(t, Green, srv.ActiveStrategy())
+	assert.Equal(t, 1, srv.Switches())
+	c.auth(t, ctx, Green)
+
+	// Then it is a switch like any other: blue drains its pinned query (q3), then retires.
+	assert.Equal(t, Blue, srv.DrainingStrategy())
+	resp, err = c.qe.Authenticate(on(ctx, Green, ""), &e6pb.AuthenticateRequest{User: "admin", Password: "mock-token"})
+	require.NoError(t, err)
+	assert.Equal(t, Green, resp.GetNewStrategy(), "the new colour is announced while the old one drains")
+	require.NoError(t, q3.clear(ctx))
+	require.NoError(t, srv.WaitDrained(ctx))
+	assert.Equal(t, 1, srv.Switches(), "a clear on the old colour after the switch does not switch again")
+	_, err = c.qe.Authenticate(on(ctx, Blue, ""), &e6pb.AuthenticateRequest{User: "admin", Password: "mock-token"})
+	assert.Equal(t, "Wrong strategy. Status: 456. Expected: green, Got: blue", status.Convert(err).Message())
+}
+
+// TestSwitchCarriesOutAnAnnouncement: Switch during an announcement switches to the announced
+// colour at once.
+func TestSwitchCarriesOutAnAnnouncement(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	assert.Equal(t, Green, srv.AnnounceSwitch())
+	assert.Equal(t, Green, srv.Switch())
+	assert.Equal(t, 1, srv.Switches())
+	c := dial(t, srv)
+	c.auth(t, testCtx(t), Green)
+	assert.Equal(t, Blue, srv.AnnounceSwitch(), "a new announcement after the switch")
+}

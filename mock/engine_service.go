@@ -266,6 +266,8 @@ func (e *engineService) end(ctx context.Context, sessionID, queryID string, keep
 		return nil
 	}
 	e.s.cluster.removeQuery(q)
+	// A query cleared on the serving colour is what an announced switch waits for.
+	e.s.acceptAnnounced(q.colour)
 	return nil
 }
 

@@ -8,7 +8,7 @@ type EventKind int
 // The events. Fields of Event that an event does not use are zero.
 const (
 	// EventDetected: detection found the serving colour (Colour, Generation, Method "probe" or
-	// "store", Attempt = number of probes made).
+	// "store", Attempt = number of probes made), or a 456 named it (Method "456").
 	EventDetected EventKind = iota + 1
 	// EventPending: a response hinted a new colour (From, To, Generation).
 	EventPending
@@ -16,8 +16,10 @@ const (
 	// "detect").
 	EventSwitched
 	// EventRolledBack: a pending switch was cancelled by a hint back to the active colour
-	// (Method "hint"), or an automated rollback returned to the previous colour (Method
-	// "auto"). From is the colour abandoned, To the colour kept or returned to.
+	// (Method "hint"), the server refused a hinted colour with a 456 before any call on it
+	// succeeded (Method "refused": the hint is held until a query completes on To), or an
+	// automated rollback returned to the previous colour (Method "auto"). From is the colour
+	// abandoned, To the colour kept or returned to.
 	EventRolledBack
 	// EventWrongStrategy: a call got HTTP 456 (Colour sent, Method = RPC, Err).
 	EventWrongStrategy

@@ -168,7 +168,13 @@ func (s *State) adopt(evs *events, colour, method string, attempts int, start ti
 		// A hint seen while the probes ran is newer than their answer: keep it pending.
 		s.pending, s.hintAt = "", time.Time{}
 	}
+	// The server's own answer settles an unconfirmed hinted switch: confirmed if it named the
+	// hinted colour.
+	s.settleHint(s.active == colour)
 	s.active = colour
+	if s.held == colour {
+		s.held, s.heldOpen = "", false
+	}
 	s.ev(evs, Event{Kind: EventDetected, Colour: colour, Method: method, Attempt: attempts, Generation: s.gen})
 	if from != "" && from != colour {
 		// A detection moved us (the cached colour answered 456): that is a switch too, drained

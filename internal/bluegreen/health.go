@@ -14,6 +14,7 @@ func (s *State) Health() Health {
 	h := Health{
 		Active:     s.active,
 		Pending:    s.pending,
+		Held:       s.held,
 		Generation: s.gen,
 		InFlight:   make(map[string]int, len(s.pins)),
 		LastError:  s.lastError,

@@ -19,7 +19,8 @@ type newStrategyReply interface{ GetNewStrategy() string }
 //   - passes each reply's new_strategy to Observe with the call's Call (and the generation the
 //     call was made at);
 //   - classifies a failure once and counts a 456 (e6data.strategy.wrong_strategy by method,
-//     EventWrongStrategy). It does not retry: that is the driver's decision.
+//     EventWrongStrategy), which it also records in the State (see refused: the 456 beats any
+//     hint). It does not retry: that is the driver's decision.
 //
 // It does not keep the official client's header order (plannerip, cluster-name, strategy): it
 // attaches one prebuilt metadata.MD per (plannerip, colour), a map, which keeps the steady path
@@ -42,8 +43,12 @@ func (s *State) intercept(ctx context.Context, method string, req, reply any, cc
 	if err != nil {
 		if Classify(ctx, err) == WrongStrategy {
 			s.wrongStrategy(method, normColour(c.Strategy), err)
+			s.refused(c, expectedColour(err))
 		}
 		return err
+	}
+	if s.unconfirmed.Load() {
+		s.confirm(c)
 	}
 	if r, ok := reply.(newStrategyReply); ok {
 		if h := r.GetNewStrategy(); h != "" {

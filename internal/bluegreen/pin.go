@@ -118,6 +118,11 @@ func (s *State) release(p *Pin) {
 	if s.draining == p.colour && s.pins[p.colour] == 0 {
 		s.endDrain(&evs)
 	}
+	if s.held != "" && p.colour == s.active && p.queryID != "" {
+		// A query completed (its clear went out before its pin is released) on the colour the
+		// server kept: the refused hint may be tried again.
+		s.heldOpen = true
+	}
 	s.mu.Unlock()
 	s.met.pins(p.colour, -1)
 	s.fire(evs)

@@ -109,6 +109,20 @@ type State struct {
 	badAt      time.Time
 
 	rb rollbackState
+
+	// A refused hint: held is a hinted colour the server answered 456 before any call on it
+	// succeeded. Hints to it are ignored until a query completed on the active colour
+	// (heldOpen): servers such as e6data's own test server accept a new colour only once a
+	// query on the old one was cleared. A hint-driven switch from hintFrom to hintTo is
+	// unconfirmed until a call made on hintTo after the switch succeeds (unconfirmed mirrors
+	// hintTo != "" for the interceptor's lock-free path). moveGen is the generation at which
+	// the colour for new work last changed: a 456 for a call made before it says nothing about
+	// the current choice.
+	held             string
+	heldOpen         bool
+	hintFrom, hintTo string
+	unconfirmed      atomic.Bool
+	moveGen          uint64
 }
 
 // view is what the interceptor needs without a lock.
@@ -168,7 +182,11 @@ func (s *State) effective() string {
 
 // publish refreshes the lock-free view. Call with mu held after any change.
 func (s *State) publish() {
-	s.view.Store(&view{colour: s.effective(), gen: s.gen})
+	c := s.effective()
+	if s.view.Load().colour != c {
+		s.moveGen = s.gen
+	}
+	s.view.Store(&view{colour: c, gen: s.gen})
 }
 
 // saveRecord writes the current colour to the store. Call without mu: stores do I/O. Errors

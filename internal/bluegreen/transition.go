@@ -17,6 +17,9 @@ import "time"
 //     ignored: it predates the last change. So at most one change happens per round trip, and
 //     contradictory hints cannot flap faster than that.
 //   - Observe never calls the network and never recurses: it only changes memory.
+//   - A 456 is the truth and beats any hint (refused): a hinted colour the server refuses is
+//     undone and held until a query completed on the colour the server kept, then tried again
+//     on the next hint; a 456 naming the serving colour moves new work there.
 
 // Observe records the new_strategy of a response ("" when absent) to call (whose Generation
 // says when it was made; 0 = now). Anything but blue/green is ignored.
@@ -49,7 +52,11 @@ func (s *State) Observe(hint string, call Call) {
 	case h == s.rb.holdColour && now.Before(s.rb.holdUntil):
 		// We rolled back from h automatically a moment ago: do not follow the server back into
 		// a colour that kept failing until the hold ends.
+	case h == s.held && !s.heldOpen:
+		// The server refused h a moment ago: it is tried again once a query completed on the
+		// colour it kept (see refused).
 	default:
+		s.held, s.heldOpen = "", false
 		s.pending, s.hintAt = h, now
 		s.validatedAt = now // the server itself named the colour
 		s.gen++
@@ -64,7 +71,14 @@ func (s *State) Observe(hint string, call Call) {
 func (s *State) promote(evs *events) {
 	from, to, start := s.active, s.pending, s.hintAt
 	s.active, s.pending, s.hintAt = to, "", time.Time{}
-	s.switches++
+	if from != "" {
+		// Counted in Health.Switches once a call on `to` succeeds (confirm); a 456 for `to`
+		// before that undoes it (refused).
+		s.hintFrom, s.hintTo = from, to
+		s.unconfirmed.Store(true)
+	} else {
+		s.switches++
+	}
 	s.met.switched()
 	s.ev(evs, Event{Kind: EventSwitched, From: from, To: to, Method: "hint", Generation: s.gen})
 	s.beginDrain(evs, from, to, start)
@@ -94,4 +108,109 @@ func (s *State) endDrain(evs *events) {
 	s.met.switchDuration(d)
 	s.ev(evs, Event{Kind: EventDrained, From: s.draining, To: s.drainTo, Age: d, Generation: s.gen})
 	s.draining, s.drainTo, s.drainStart = "", "", time.Time{}
+}
+
+// refused records the 456 answered to call; expected is the colour the answer named as serving
+// ("" when it named none, as the proxy's bare HTTP 456 does). The 456 is the truth and beats
+// any hint:
+//   - A hinted colour refused before any call on it succeeded (pending, or promoted by Acquire
+//     and not yet confirmed) is undone: new work returns to the colour it left, that switch is
+//     not counted (EventRolledBack, Method "refused"), and the hint is held: hints to it are
+//     ignored until a query has completed on the colour the server kept (its pin released
+//     after its clear), as e6data's own client applies a pending colour after a query's clear
+//     and e6data's test server accepts the new colour only then.
+//   - Otherwise a 456 naming the serving colour moves new work there at once (EventDetected,
+//     Method "456", and a switch), and one naming none forgets the colour (Invalidate).
+//
+// A 456 for a call made before the colour for new work last changed is stale and ignored, as is
+// one for a colour new work no longer goes to: so a refusal changes the colour at most once per
+// round trip, however many replies of one round trip carry it.
+func (s *State) refused(call Call, expected string) {
+	c, e := normColour(call.Strategy), normColour(expected)
+	if c == "" {
+		return
+	}
+	if e == c {
+		e = "" // the serving colour's stack was replaced under the call: no news about colours
+	}
+	var evs events
+	var rec Record
+	s.mu.Lock()
+	if s.effective() != c || (call.Generation != 0 && call.Generation < s.moveGen) {
+		s.mu.Unlock()
+		return
+	}
+	switch {
+	case s.pending == c:
+		s.pending, s.hintAt = "", time.Time{}
+		s.hold(&evs, c, s.active)
+	case s.active == c && s.hintTo == c:
+		s.undoPromotion(&evs)
+	case e != "":
+		now := s.now()
+		s.badColour, s.badAt = c, now
+		s.adopt(&evs, e, "456", 0, now)
+		rec = s.record()
+	default:
+		s.mu.Unlock()
+		s.Invalidate(c)
+		return
+	}
+	s.mu.Unlock()
+	s.saveRecord(rec)
+	s.fire(evs)
+}
+
+// confirm records that call, which succeeded, confirms an unconfirmed hint-driven switch: it
+// ran on the new colour and was made after the switch (a query pinned to that colour earlier,
+// still served by its old stack, proves nothing about the new one). The switch is counted in
+// Health.Switches; a 456 for the colour is then a new switch, no longer the refusal of the hint.
+func (s *State) confirm(call Call) {
+	c := normColour(call.Strategy)
+	s.mu.Lock()
+	switch {
+	case s.hintTo != s.active:
+		// New work left the hinted colour meanwhile (e.g. automated rollback): nothing left
+		// to confirm.
+		s.settleHint(false)
+	case c == s.hintTo && call.Generation >= s.moveGen:
+		s.settleHint(true)
+	}
+	s.mu.Unlock()
+}
+
+// settleHint ends the unconfirmed state of a hint-driven switch, counting it when it was
+// confirmed. Call with mu held.
+func (s *State) settleHint(confirmed bool) {
+	if s.hintTo == "" {
+		return
+	}
+	if confirmed {
+		s.switches++
+	}
+	s.hintFrom, s.hintTo = "", ""
+	s.unconfirmed.Store(false)
+}
+
+// undoPromotion returns new work to the colour a hint-driven switch left, because the server
+// refused the hinted colour before any call on it succeeded: that switch did not happen, so it
+// is not counted and its drain ends without EventDrained. Call with mu held.
+func (s *State) undoPromotion(evs *events) {
+	refused, kept := s.active, s.hintFrom
+	s.active = kept
+	s.settleHint(false)
+	if s.draining == kept && s.drainTo == refused {
+		s.draining, s.drainTo, s.drainStart = "", "", time.Time{}
+	}
+	s.rb.prev = ""
+	s.hold(evs, refused, kept)
+}
+
+// hold holds the refused hint (see refused) after new work went back to kept. Call with mu
+// held.
+func (s *State) hold(evs *events, refused, kept string) {
+	s.held, s.heldOpen = refused, false
+	s.gen++
+	s.ev(evs, Event{Kind: EventRolledBack, From: refused, To: kept, Method: "refused", Generation: s.gen})
+	s.publish()
 }

@@ -1,6 +1,7 @@
 package bluegreen
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 func TestObserveDrainModel(t *testing.T) {
@@ -27,6 +30,8 @@ func TestObserveDrainModel(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, Green, p.Colour())
 	assert.Equal(t, gen+1, p.Generation())
+	assert.Zero(t, s.Health().Switches, "counted once a call on green succeeds")
+	succeed(t, s, p.Call(""))
 	assert.Equal(t, map[string]int{Blue: 1, Green: 1}, s.Pinned())
 	assert.Empty(t, rec.of(EventDrained), "old colour still has a pin")
 
@@ -174,4 +179,206 @@ func TestAcquireAfterHintReturnsNewColour(t *testing.T) {
 	}
 	after.Release()
 	assert.Empty(t, s.Pinned())
+}
+
+// errRefused is e6data's test server refusing green while it still serves blue.
+var errRefused = status.Error(codes.InvalidArgument, "Wrong strategy. Status: 456. Expected: blue, Got: green")
+
+// refuse runs one call c through s's interceptor, answered with err.
+func refuse(t *testing.T, s *State, c Call, err error) {
+	t.Helper()
+	got := s.UnaryClientInterceptor()(WithCall(context.Background(), c), "/svc/prepareStatementV2", nil, &fakeReply{}, nil,
+		(&capture{err: err}).invoke)
+	require.ErrorIs(t, got, err)
+}
+
+// succeed runs one call c through s's interceptor, answered OK.
+func succeed(t *testing.T, s *State, c Call) {
+	t.Helper()
+	require.NoError(t, s.UnaryClientInterceptor()(WithCall(context.Background(), c), "/svc/prepareStatementV2", nil, &fakeReply{}, nil,
+		(&capture{}).invoke))
+}
+
+// A hinted colour the server refuses (as e6data's test server does until a query on the old
+// colour was cleared) is undone and held: no flapping back to it on the next hint; it is tried
+// again on the first hint after a query completed on the colour the server kept.
+func TestRefusedHintIsHeld(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{{"naming the serving colour", errRefused}, {"naming none", err456}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _, rec, _ := detected(t, Blue, Options{})
+			old, _ := s.Acquire() // a query running on blue
+			s.Observe(Green, Call{})
+			p, ok := s.Acquire()
+			require.True(t, ok)
+			require.Equal(t, Green, p.Colour())
+
+			refuse(t, s, p.Call(""), tc.err)
+			p.Release()
+			h := s.Health()
+			assert.Equal(t, Blue, h.Active, "the 456 beats the hint")
+			assert.Equal(t, Green, h.Held)
+			assert.Empty(t, h.Pending)
+			assert.Zero(t, h.Switches, "the refused switch did not happen")
+			rb := rec.of(EventRolledBack)
+			require.Len(t, rb, 1)
+			assert.Equal(t, Event{Kind: EventRolledBack, From: Green, To: Blue, Method: "refused"},
+				Event{Kind: rb[0].Kind, From: rb[0].From, To: rb[0].To, Method: rb[0].Method})
+			old.Release()
+			assert.Empty(t, rec.of(EventDrained), "the undone switch has no drain")
+
+			// The hint keeps coming: held, new work stays on blue.
+			gen := s.Generation()
+			s.Observe(Green, Call{})
+			assert.Equal(t, gen, s.Generation())
+			q, ok := s.Acquire()
+			require.True(t, ok)
+			assert.Equal(t, Blue, q.Colour())
+			// A pin released without a query (prepare failed) completed nothing.
+			s.Observe(Green, Call{})
+			assert.Equal(t, Blue, s.Active())
+
+			// A query completes on blue: the next hint is followed again.
+			q.SetQueryID("q1")
+			q.Release()
+			assert.Equal(t, Green, s.Health().Held, "held until the next hint")
+			s.Observe(Green, Call{})
+			h = s.Health()
+			assert.Equal(t, Green, h.Pending)
+			assert.Empty(t, h.Held)
+			r, ok := s.Acquire()
+			require.True(t, ok)
+			assert.Equal(t, Green, r.Colour())
+			succeed(t, s, r.Call(""))
+			r.Release()
+			assert.Equal(t, 1, s.Health().Switches)
+		})
+	}
+}
+
+// A 456 naming the serving colour is the truth: new work moves there at once, without a probe,
+// whatever was hinted; a 456 for a colour new work no longer goes to, or for a call made before
+// the last change of colour, changes nothing (one change per round trip).
+func TestRefusalRules(t *testing.T) {
+	t.Run("names the serving colour", func(t *testing.T) {
+		s, _, rec, _ := detected(t, Green, Options{})
+		p, _ := s.Acquire()
+		refuse(t, s, p.Call(""), errRefused) // green refused: blue serves (an abrupt switch)
+		p.Release()
+		h := s.Health()
+		assert.Equal(t, Blue, h.Active)
+		assert.Empty(t, h.Held, "not a hint: nothing to hold")
+		assert.Equal(t, 1, h.Switches)
+		det := rec.of(EventDetected)
+		require.Len(t, det, 2)
+		assert.Equal(t, "456", det[1].Method)
+	})
+	t.Run("a confirmed switch refused later is a new switch", func(t *testing.T) {
+		s, _, _, _ := detected(t, Blue, Options{})
+		s.Observe(Green, Call{})
+		p, _ := s.Acquire()
+		succeed(t, s, p.Call(""))
+		p.Release()
+		q, _ := s.Acquire()
+		refuse(t, s, q.Call(""), status.Error(codes.InvalidArgument, "Wrong strategy. Status: 456. Expected: blue, Got: green"))
+		q.Release()
+		h := s.Health()
+		assert.Equal(t, Blue, h.Active)
+		assert.Empty(t, h.Held)
+		assert.Equal(t, 2, h.Switches)
+	})
+	t.Run("a success of an older pin does not confirm a switch", func(t *testing.T) {
+		s, _, _, _ := detected(t, Green, Options{})
+		old, _ := s.Acquire() // green, e.g. a query of the previous green period
+		s.Observe(Blue, Call{})
+		b, _ := s.Acquire()
+		succeed(t, s, b.Call(""))
+		b.Release()
+		s.Observe(Green, Call{})
+		g, _ := s.Acquire() // green again, promoted, not yet accepted by the server
+		succeed(t, s, old.Call(""))
+		refuse(t, s, g.Call(""), status.Error(codes.InvalidArgument, "Wrong strategy. Status: 456. Expected: blue, Got: green"))
+		h := s.Health()
+		assert.Equal(t, Blue, h.Active)
+		assert.Equal(t, Green, h.Held, "the refusal undid the unconfirmed switch")
+		assert.Equal(t, 1, h.Switches)
+		old.Release()
+		g.Release()
+	})
+	t.Run("an unconfirmed switch that new work left is forgotten", func(t *testing.T) {
+		s, _, _, _ := detected(t, Blue, Options{})
+		s.Observe(Green, Call{})
+		p, _ := s.Acquire()
+		require.True(t, s.unconfirmed.Load())
+		s.Invalidate(Green) // new work leaves green by another way than a refusal
+		succeed(t, s, Call{Strategy: Blue})
+		assert.False(t, s.unconfirmed.Load(), "successful calls no longer take the lock to confirm")
+		p.Release()
+	})
+	t.Run("stale", func(t *testing.T) {
+		s, _, _, _ := detected(t, Blue, Options{})
+		s.Observe(Green, Call{})
+		p, _ := s.Acquire() // green, promoted
+		refuse(t, s, p.Call(""), errRefused)
+		p.Release()
+		q, _ := s.Acquire()
+		q.SetQueryID("q")
+		q.Release()
+		s.Observe(Green, Call{}) // tried again
+		r, _ := s.Acquire()
+		require.Equal(t, Green, r.Colour())
+		gen := s.Generation()
+		// A late refusal of a call made on green before the retry says nothing about it.
+		refuse(t, s, Call{Strategy: Green, Generation: p.Generation()}, errRefused)
+		assert.Equal(t, Green, s.Active())
+		assert.Equal(t, gen, s.Generation())
+		// Nor does a 456 for blue, which new work left.
+		refuse(t, s, Call{Strategy: Blue, Generation: gen}, err456)
+		assert.Equal(t, Green, s.Active())
+		r.Release()
+	})
+	t.Run("many replies of one round trip change the colour once", func(t *testing.T) {
+		s, _, _, _ := detected(t, Blue, Options{})
+		s.Observe(Green, Call{})
+		var pins []*Pin
+		for range 8 {
+			p, _ := s.Acquire()
+			pins = append(pins, p)
+		}
+		gen := s.Generation()
+		var wg sync.WaitGroup
+		for _, p := range pins {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				refuse(t, s, p.Call(""), errRefused)
+			}()
+		}
+		wg.Wait()
+		assert.Equal(t, gen+1, s.Generation())
+		assert.Equal(t, Blue, s.Active())
+		assert.Empty(t, s.Health().Pending)
+		for _, p := range pins {
+			p.Release()
+		}
+	})
+}
+
+func TestExpectedColour(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{errRefused, Blue},
+		{status.Error(456, "wrong strategy: expected green, got blue"), Green},
+		{status.Error(codes.Unknown, "unexpected HTTP status code received from server: 456 ();\ndata: \"wrong strategy: expected green\\n\""), Green},
+		{err456, ""},
+		{status.Error(codes.Unknown, "Received http2 header with status: 456"), ""},
+		{status.Error(codes.InvalidArgument, "Wrong strategy. Status: 456. Expected: purple, Got: green"), ""},
+		{context.Canceled, ""},
+	} {
+		assert.Equal(t, tc.want, expectedColour(tc.err), "%v", tc.err)
+	}
 }
