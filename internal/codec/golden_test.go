@@ -55,6 +55,9 @@ func TestGoldenCopyInSync(t *testing.T) {
 		t.Skipf("shared golden files not beside the repo: %v", err)
 	}
 	for _, e := range entries {
+		if filepath.Ext(e.Name()) == ".md" {
+			continue // the data must match; our README describes it in our own words
+		}
 		want, err := os.ReadFile(filepath.Join(shared, e.Name()))
 		if err != nil {
 			t.Fatal(err)
