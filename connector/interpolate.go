@@ -45,9 +45,37 @@ func Interpolate(query string, args []driver.NamedValue) (string, error) {
 	bp := getBuffer()
 	defer putBuffer(bp)
 	b := slices.Grow((*bp)[:0], estimateLen(query, args))
-	n := 0 // placeholders seen
+	b, n, _, err := substitute(b, query, func(b []byte, i int) ([]byte, error) {
+		if i >= len(args) {
+			return b, nil // keep counting for the error
+		}
+		b, err := appendLiteral(b, args[i].Value, litState{})
+		if err != nil {
+			return b, withIndex(err, &args[i], i)
+		}
+		return b, nil
+	})
+	*bp = b // keep the grown buffer for the next call
+	if err != nil {
+		return "", err
+	}
+	if n != len(args) {
+		return "", &PlaceholderCountError{Placeholders: n, Args: len(args)}
+	}
+	return string(b), nil
+}
+
+// substitute appends query to b with each ? placeholder outside literals, identifiers and
+// comments replaced by what emit appends for it (i counts the placeholders from 0). It is the one
+// walk behind Interpolate and Explain, so that what a log shows is what is sent. A literal is kept
+// a token of its own: "x -?" with -5 must not become the comment "x --5", and "??" with 1 and 2
+// must not become 12, so a space goes before a placeholder that follows a '-' or a word
+// character. It returns the placeholders seen and how much of query is in b: all of it, unless
+// the scan or emit failed.
+func substitute(b []byte, query string, emit func(b []byte, i int) ([]byte, error)) (_ []byte, placeholders, done int, _ error) {
 	err := scanSQL(query, func(kind spanKind, start, end int) error {
 		code := query[start:end]
+		done = end
 		if kind != spanCode {
 			b = append(b, code...)
 			return nil
@@ -59,30 +87,18 @@ func Interpolate(query string, args []driver.NamedValue) (string, error) {
 				return nil
 			}
 			b = append(b, code[:k]...)
-			// Keep the literal a token of its own: "x -?" with -5 must not become the comment
-			// "x --5", and "??" with 1 and 2 must not become 12.
 			if l := len(b); l > 0 && (b[l-1] == '-' || isIdentByte(b[l-1])) {
 				b = append(b, ' ')
 			}
 			code = code[k+1:]
-			n++
-			if n > len(args) {
-				continue // keep counting for the error
-			}
 			var err error
-			if b, err = appendLiteral(b, args[n-1].Value, litState{}); err != nil {
-				return withIndex(err, &args[n-1], n-1)
+			if b, err = emit(b, placeholders); err != nil {
+				return err
 			}
+			placeholders++
 		}
 	})
-	*bp = b // keep the grown buffer for the next call
-	if err != nil {
-		return "", err
-	}
-	if n != len(args) {
-		return "", &PlaceholderCountError{Placeholders: n, Args: len(args)}
-	}
-	return string(b), nil
+	return b, placeholders, done, err
 }
 
 // buffers recycles interpolation buffers: rendering needs a []byte (AppendLiteral's shape), and
