@@ -68,14 +68,15 @@ const (
 //	db.Order(e6clause.Order(clause.Column{Name: "score"}, e6clause.Desc, e6clause.NullsLast))
 //	// ... ORDER BY "score" DESC NULLS LAST
 //
-// The column is quoted here, so name its table explicitly (clause.Column{Table: "players", ...})
-// rather than with clause.CurrentTable. A Raw column is written as it is.
+// The column is quoted here, before any statement exists, so name its table explicitly
+// (clause.Column{Table: "players", ...}); clause.CurrentTable cannot be resolved yet and is left
+// out (the column is written unqualified). A Raw column is written as it is.
 func Order(column clause.Column, dir Direction, nulls Nulls) clause.OrderByColumn {
 	var b strings.Builder
 	switch {
 	case column.Raw:
 		b.WriteString(column.Name)
-	case column.Table != "":
+	case column.Table != "" && column.Table != clause.CurrentTable:
 		ident.Write(&b, column.Table)
 		b.WriteByte('.')
 		ident.Write(&b, column.Name)
