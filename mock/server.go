@@ -39,6 +39,7 @@ type Server struct {
 	ln      net.Listener
 	cluster *cluster
 	calls   *callLog
+	scripts scripts // PutResult's registrations
 	done    chan struct{}
 
 	connMu sync.Mutex
