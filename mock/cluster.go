@@ -81,7 +81,7 @@ func newCluster(initial string) *cluster {
 	}
 }
 
-// ClusterService status values (wire-protocol.md §7.2).
+// ClusterService status values, as a real cluster reports them.
 const (
 	powerActive    = "active"
 	powerSuspended = "suspended"
