@@ -41,7 +41,7 @@ var exactTypes = map[string]colType{
 	"FLOAT": floatType, "FLOAT4": floatType,
 	"STRING": stringType, "TEXT": stringType, "CLOB": stringType, "VARCHAR": stringType, "CHAR": stringType,
 	"BOOLEAN": boolType, "BOOL": boolType,
-	"DATE":     dateType, e6sql.StorageDate: dateType,
+	"DATE": dateType, e6sql.StorageDate: dateType,
 	"DATETIME": datetimeType, "TIMESTAMP": datetimeType, e6sql.StorageTimestamp: datetimeType,
 	"TIMESTAMP_TZ": tzType,
 	"BINARY":       binaryType, "BLOB": binaryType, "VARBINARY": binaryType,
