@@ -42,6 +42,7 @@ var scriptedTypes = []struct {
 	{mock.Column{Name: "arr", Type: "ARRAY"}, [2]any{`["a","b"]`, `[]`}, [2]any{`["a","b"]`, `[]`}, "ARRAY", func() any { return new(sql.NullString) }},
 	{mock.Column{Name: "m", Type: "MAP"}, [2]any{`{"k":"v"}`, `{}`}, [2]any{`{"k":"v"}`, `{}`}, "MAP", func() any { return new(sql.NullString) }},
 	{mock.Column{Name: "st", Type: "STRUCT"}, [2]any{`{"city":"Pune"}`, `{}`}, [2]any{`{"city":"Pune"}`, `{}`}, "STRUCT", func() any { return new(sql.NullString) }},
+	{mock.Column{Name: "nothing", Type: "NULL"}, [2]any{nil, nil}, [2]any{nil, nil}, "NULL", func() any { return new(any) }},
 }
 
 // scanned returns the value a scan target holds, or nil for NULL.
@@ -62,6 +63,8 @@ func scanned(t *testing.T, v any) any {
 		if *x == nil {
 			return nil
 		}
+		return *x
+	case *any:
 		return *x
 	}
 	t.Fatalf("unexpected scan target %T", v)
@@ -284,6 +287,8 @@ func TestPutResultRefusesBadResults(t *testing.T) {
 		{"both", mock.Result{Columns: long, Rows: [][]any{}, Batches: func(int) ([][]any, bool) { return nil, false }}, "not both"},
 		{"rows without columns", mock.Result{Rows: [][]any{{1}}}, "rows need Columns"},
 		{"negative repeat", mock.Result{Columns: long, Repeat: -1}, "Repeat must not be negative"},
+		{"value in a NULL column", mock.Result{Columns: []mock.Column{{Name: "z", Type: "NULL"}}, Rows: [][]any{{nil}, {0}}},
+			`column "z", row 2: a NULL column holds only nil, not "0"`},
 		{"bad scale", mock.Result{Columns: []mock.Column{{Name: "d", Type: "DECIMAL128", Scale: -1}}}, "scale -1 out of range"},
 	}
 	for _, tc := range tests {

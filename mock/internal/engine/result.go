@@ -49,7 +49,8 @@ func ResultMetadata(cols []ResultColumn) codec.Metadata {
 // BuildChunk converts rows of Go values, one per column of cols, into a chunk, the way Cursor.Next
 // converts SQLite's values (and with its errors: a value that does not convert is an *SQLError
 // naming the column and the row, counted from firstRow, the rows before this batch). Accepted
-// values: nil (NULL); any Go integer, float, bool, string, []byte, time.Time. Numbers and text
+// values: nil (NULL, the only value of a NULL column); any Go integer, float, bool, string,
+// []byte, time.Time. Numbers and text
 // convert the way SQLite's values do (a DECIMAL128 reads an integer, a float or decimal text; a
 // DATE or DATETIME also reads canonical text, a TIMESTAMP_TZ text with a zone). A time.Time
 // given for a TIMESTAMP_TZ keeps its offset (not its zone name).
@@ -62,6 +63,9 @@ func BuildChunk(cols []ResultColumn, rows [][]any, firstRow int64) (*codec.Chunk
 		out := make([]any, len(row))
 		for i, x := range row {
 			v, err := driverValue(x)
+			if err == nil && v != nil && cols[i].Type == codec.Null {
+				err = fmt.Errorf("a NULL column holds only nil, not %s", shorten(x))
+			}
 			if err != nil {
 				return nil, &SQLError{Message: fmt.Sprintf("column %q, row %d: %v", cols[i].Name, firstRow+int64(r)+1, err)}
 			}
