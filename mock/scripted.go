@@ -45,7 +45,9 @@ type Result struct {
 	// Batches, instead of Rows, produces the result one batch at a time: it is called with 0, 1,
 	// 2, … for each query, returns that batch's rows and whether more batches follow, and its
 	// rows are encoded as they are served. An empty batch ends the result. A query calls it from
-	// one goroutine at a time; different queries of the statement may call it concurrently.
+	// one goroutine at a time; different queries of the statement may call it concurrently. It
+	// should return promptly (a cancel waits for the call in progress); a panic in it fails the
+	// query with the panic's message.
 	Batches func(batch int) (rows [][]any, more bool)
 	// RowCount is the rows affected that a statement without Columns reports.
 	RowCount int64
@@ -154,6 +156,9 @@ func (s *Server) compile(r Result) (*script, error) {
 		if f.AfterBatches < 0 {
 			return nil, errors.New("Failure.AfterBatches must not be negative")
 		}
+		if f.Message == "" {
+			return nil, errors.New("Failure.Message must say what failed")
+		}
 		sc.fail = &f
 	}
 	if r.Repeat < 0 {
@@ -161,6 +166,12 @@ func (s *Server) compile(r Result) (*script, error) {
 	}
 	if r.Rows != nil && r.Batches != nil {
 		return nil, errors.New("set Rows or Batches, not both")
+	}
+	if r.Repeat != 0 && r.Rows == nil {
+		return nil, errors.New("Repeat applies to Rows only")
+	}
+	if r.RowCount != 0 && len(r.Columns) > 0 {
+		return nil, errors.New("RowCount is for statements without Columns")
 	}
 	if len(r.Columns) == 0 {
 		if r.Rows != nil || r.Batches != nil {
@@ -218,6 +229,7 @@ type scriptCursor struct {
 	served int             // batches served
 	rows   int64           // rows served
 	done   bool
+	err    error // sticky: a failed query keeps failing, as an engine cursor does
 }
 
 func (c *scriptCursor) metadata() codec.Metadata { return c.sc.meta }
@@ -229,43 +241,62 @@ func (c *scriptCursor) next(ctx context.Context) ([]byte, int, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, 0, err
 	}
+	if c.err != nil {
+		return nil, 0, c.err
+	}
 	if c.sc.fail != nil && c.sc.fail.At == FailBatch && c.served >= c.sc.fail.AfterBatches {
-		return nil, 0, c.sc.failure(FailBatch)
+		c.err = c.sc.failure(FailBatch)
+		return nil, 0, c.err
 	}
 	if c.done || c.sc.noRows {
 		return nil, 0, nil
 	}
-	var (
-		b   []byte
-		n   int
-		err error
-	)
-	if c.sc.gen != nil {
-		rows, more := c.sc.gen(c.served)
-		if !more {
-			c.done = true
-		}
-		if len(rows) == 0 {
-			c.done = true
-			return nil, 0, nil
-		}
-		if b, err = encodeRows(c.sc.cols, rows, c.rows); err != nil {
-			c.done = true
-			return nil, 0, err
-		}
-		n = len(rows)
-	} else {
-		total := len(c.sc.batches) * c.sc.repeat
-		if c.served >= total {
-			c.done = true
-			return nil, 0, nil
-		}
-		i := c.served % len(c.sc.batches)
-		b, n = c.sc.batches[i], c.sc.sizes[i]
+	b, n, err := c.batch()
+	if err != nil {
+		c.err = err
+		return nil, 0, err
+	}
+	if n == 0 {
+		c.done = true
+		return nil, 0, nil
 	}
 	c.served++
 	c.rows += int64(n)
 	return b, n, nil
+}
+
+// batch returns the next batch encoded and its rows, 0 at the end.
+func (c *scriptCursor) batch() ([]byte, int, error) {
+	if c.sc.gen == nil {
+		if c.served >= len(c.sc.batches)*c.sc.repeat {
+			return nil, 0, nil
+		}
+		i := c.served % len(c.sc.batches)
+		return c.sc.batches[i], c.sc.sizes[i], nil
+	}
+	rows, more, err := c.generate()
+	if err != nil || len(rows) == 0 {
+		return nil, 0, err
+	}
+	if !more {
+		c.done = true // after this batch
+	}
+	b, err := encodeRows(c.sc.cols, rows, c.rows)
+	if err != nil {
+		return nil, 0, err
+	}
+	return b, len(rows), nil
+}
+
+// generate calls the Batches function for the next batch, turning a panic into the query's error.
+func (c *scriptCursor) generate() (rows [][]any, more bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &engine.SQLError{Message: fmt.Sprintf("scripted Batches(%d) panicked: %v", c.served, p)}
+		}
+	}()
+	rows, more = c.sc.gen(c.served)
+	return rows, more, nil
 }
 
 func (c *scriptCursor) Close() error {

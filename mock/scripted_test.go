@@ -251,6 +251,40 @@ func TestScriptedFailures(t *testing.T) {
 		})
 	}
 
+	// A panicking generator fails its query, not the mock.
+	require.NoError(t, srv.PutResult("SELECT panics", mock.Result{Columns: cols, Batches: func(b int) ([][]any, bool) {
+		if b == 1 {
+			panic("generator bug")
+		}
+		return [][]any{{b}}, true
+	}}))
+	rs, err := db.QueryContext(ctx, "SELECT panics")
+	require.NoError(t, err)
+	seen := 0
+	for rs.Next() {
+		seen++
+	}
+	assert.ErrorContains(t, rs.Err(), "scripted Batches(1) panicked: generator bug")
+	assert.Equal(t, 1, seen)
+	require.NoError(t, rs.Close())
+
+	// A generated value that does not convert fails the query at its batch, naming it.
+	require.NoError(t, srv.PutResult("SELECT bad value", mock.Result{Columns: cols, Batches: func(b int) ([][]any, bool) {
+		if b == 0 {
+			return [][]any{{1}, {2}}, true
+		}
+		return [][]any{{3}, {"three"}}, false
+	}}))
+	rs, err = db.QueryContext(ctx, "SELECT bad value")
+	require.NoError(t, err)
+	seen = 0
+	for rs.Next() {
+		seen++
+	}
+	assert.ErrorContains(t, rs.Err(), `column "n", row 4: cannot read text "three" as LONG`)
+	assert.Equal(t, 2, seen)
+	require.NoError(t, rs.Close())
+
 	require.NoError(t, srv.PutError("SELECT nope", "SQL syntax error at line 1"))
 	var v any
 	err = db.QueryRowContext(ctx, "SELECT nope").Scan(&v)
@@ -289,6 +323,9 @@ func TestPutResultRefusesBadResults(t *testing.T) {
 		{"negative repeat", mock.Result{Columns: long, Repeat: -1}, "Repeat must not be negative"},
 		{"value in a NULL column", mock.Result{Columns: []mock.Column{{Name: "z", Type: "NULL"}}, Rows: [][]any{{nil}, {0}}},
 			`column "z", row 2: a NULL column holds only nil, not "0"`},
+		{"repeat without rows", mock.Result{Columns: long, Repeat: 2, Batches: func(int) ([][]any, bool) { return nil, false }}, "Repeat applies to Rows only"},
+		{"row count with columns", mock.Result{Columns: long, RowCount: 1}, "RowCount is for statements without Columns"},
+		{"failure without message", mock.Result{Fail: &mock.Failure{At: mock.FailExecute}}, "Failure.Message must say what failed"},
 		{"bad scale", mock.Result{Columns: []mock.Column{{Name: "d", Type: "DECIMAL128", Scale: -1}}}, "scale -1 out of range"},
 	}
 	for _, tc := range tests {
