@@ -29,8 +29,8 @@ type Column struct {
 //
 // Values are Go values: nil for NULL, any integer for LONG and INTEGER, float64 or float32 for
 // DOUBLE and FLOAT, bool, string (also for ARRAY, MAP and STRUCT, as their text), []byte for
-// BINARY, time.Time for DATE, DATETIME and TIMESTAMP_TZ (a TIMESTAMP_TZ keeps the time's
-// offset), and a decimal string such as "12.34" (or an integer or float) for DECIMAL128. They
+// BINARY, time.Time for DATE, DATETIME and TIMESTAMP_TZ (a DATE is the time's UTC date, a
+// TIMESTAMP_TZ keeps the time's offset, not its zone name), and a decimal string such as "12.34" (or an integer or float) for DECIMAL128. They
 // are encoded with the same code as the SQLite path, so a batch of two or more equal values goes
 // out as a constant vector, as e6data sends literals.
 type Result struct {
