@@ -32,7 +32,7 @@ func TestEndToEndScanTypes(t *testing.T) {
 			name                            string
 			email, country, tz, tags, prefs sql.NullString
 			address                         sql.NullString
-			signup, login                   sql.NullTime
+			signup, login                   liteTime
 			active                          sql.NullBool
 			credit, rating                  sql.NullFloat64
 			avatar                          []byte
@@ -105,7 +105,7 @@ func TestEndToEndScanTypes(t *testing.T) {
 			price           float64
 			weight          sql.NullFloat64
 			inStock         sql.NullBool
-			created, launch sql.NullTime
+			created, launch liteTime
 		)
 		require.NoError(t, prow.Scan(&id, &sku, &name, &category, &price, &weight, &inStock, &created, &launch))
 		p := ps[i]
@@ -124,7 +124,7 @@ func TestEndToEndScanTypes(t *testing.T) {
 			name string
 			want sql.NullTime
 			got  *time.Time
-		}{{"created_at", created, p.CreatedAt}, {"launch_date", launch, p.LaunchDate}} {
+		}{{"created_at", created.NullTime, p.CreatedAt}, {"launch_date", launch.NullTime, p.LaunchDate}} {
 			assert.Equal(t, tc.want.Valid, tc.got != nil, "product %d %s", id, tc.name)
 			if tc.got != nil {
 				assert.True(t, tc.want.Time.Equal(*tc.got), "product %d %s", id, tc.name)
@@ -167,6 +167,29 @@ func TestEndToEndScanTypes(t *testing.T) {
 
 // parseZoned parses the mock's TIMESTAMP_TZ text: "2006-01-02 15:04:05.000000 <zone>", the zone
 // an offset, "Z" or an IANA name.
+// liteTime scans a DATE or TIMESTAMP column of the mock's SQLite file, which holds the canonical
+// UTC texts "2006-01-02" and "2006-01-02 15:04:05.000000" (SQLite's driver leaves them as text:
+// the mock declares these columns with its own storage type names).
+type liteTime struct{ sql.NullTime }
+
+func (l *liteTime) Scan(src any) error {
+	if src == nil {
+		l.NullTime = sql.NullTime{}
+		return nil
+	}
+	s, ok := src.(string)
+	if !ok {
+		return l.NullTime.Scan(src)
+	}
+	layout := "2006-01-02 15:04:05.000000"
+	if len(s) == len(time.DateOnly) {
+		layout = time.DateOnly
+	}
+	t, err := time.Parse(layout, s)
+	l.NullTime = sql.NullTime{Time: t, Valid: err == nil}
+	return err
+}
+
 func parseZoned(t testing.TB, s string) time.Time {
 	t.Helper()
 	k := strings.LastIndexByte(s, ' ')

@@ -62,8 +62,9 @@ type query struct {
 	pinned bool // counted in cluster.pins; guarded by cluster.mu
 
 	mu        sync.Mutex
-	stmt      *engine.Statement
-	cursor    *engine.Cursor
+	stmt      *engine.Statement // nil for a scripted statement
+	script    *script           // the scripted result, or nil
+	cursor    resultCursor
 	executed  bool
 	done      bool // end of results reached
 	cancelled bool

@@ -60,8 +60,15 @@ func (e *engineService) prepare(ctx context.Context, sessionID, catalog, schema,
 	if schema == "" {
 		schema = s.opts.Schema
 	}
-	stmt, err := e.prepareSQL(ctx, catalog, schema, sql)
-	if err != nil {
+	// A scripted statement skips the checks and SQLite: only its results are scripted, the rest
+	// of its lifecycle is every query's.
+	sc := s.scripts.get(sql)
+	var stmt *engine.Statement
+	if sc != nil {
+		if err := sc.failure(FailPrepare); err != nil {
+			return nil, engineError(err)
+		}
+	} else if stmt, err = e.prepareSQL(ctx, catalog, schema, sql); err != nil {
 		return nil, err
 	}
 	q := &query{
@@ -74,6 +81,7 @@ func (e *engineService) prepare(ctx context.Context, sessionID, catalog, schema,
 		sql:      sql,
 		created:  time.Now(),
 		stmt:     stmt,
+		script:   sc,
 	}
 	q.ctx, q.cancel = context.WithCancel(context.Background())
 	s.cluster.addQuery(q)
@@ -121,11 +129,19 @@ func (e *engineService) execute(ctx context.Context, sessionID, queryID string) 
 		return nil, status.Errorf(codes.FailedPrecondition, "query %s was already executed", q.id)
 	}
 	start := time.Now()
-	cur, err := q.stmt.RunWith(q.ctx, engine.RunOptions{PeekRows: e.s.opts.BatchRows})
-	if err != nil {
-		return nil, e.queryError(q, err)
+	if q.script != nil {
+		if err := q.script.failure(FailExecute); err != nil {
+			return nil, engineError(err)
+		}
+		q.cursor = &scriptCursor{sc: q.script, ctx: q.ctx}
+	} else {
+		cur, err := q.stmt.RunWith(q.ctx, engine.RunOptions{PeekRows: e.s.opts.BatchRows})
+		if err != nil {
+			return nil, e.queryError(q, err)
+		}
+		q.cursor = engineCursor{cur: cur, batchRows: e.s.opts.BatchRows}
 	}
-	q.cursor, q.executed, q.execTime = cur, true, time.Since(start)
+	q.executed, q.execTime = true, time.Since(start)
 	return &e6pb.ExecuteStatementResponse{SessionId: sessionID}, nil
 }
 
@@ -135,7 +151,7 @@ func (e *engineService) GetResultMetadata(ctx context.Context, req *e6pb.GetResu
 		return nil, err
 	}
 	defer q.mu.Unlock()
-	md := q.cursor.Metadata()
+	md := q.cursor.metadata()
 	b, err := codec.AppendMetadata(nil, &md)
 	if err != nil {
 		return nil, status.Errorf(codes.Internal, "encode result metadata: %v", err)
@@ -153,19 +169,20 @@ func (e *engineService) GetNextResultBatch(ctx context.Context, req *e6pb.GetNex
 	if q.done {
 		return resp, nil // an empty batch marks the end of results, as on a real cluster
 	}
-	chunk, err := q.cursor.Next(ctx, e.s.opts.BatchRows)
-	if err != nil {
+	batch, n, err := q.cursor.next(ctx)
+	var enc *encodeError
+	switch {
+	case errors.As(err, &enc):
+		return nil, status.Error(codes.Internal, enc.Error())
+	case err != nil:
 		return nil, e.queryError(q, err)
-	}
-	if chunk == nil || chunk.Size <= 0 {
+	case n <= 0:
 		q.done = true
 		_ = q.cursor.Close()
 		return resp, nil
 	}
-	q.rows += int64(chunk.Size)
-	if resp.ResultBatch, err = codec.AppendChunk(nil, chunk); err != nil {
-		return nil, status.Errorf(codes.Internal, "encode result batch: %v", err)
-	}
+	q.rows += int64(n)
+	resp.ResultBatch = batch
 	return resp, nil
 }
 
@@ -359,6 +376,12 @@ func (e *engineService) DryRun(ctx context.Context, req *e6pb.DryRunRequest) (*e
 		schema = e.s.opts.Schema
 	}
 	e.s.calls.recordSQL(ctx, req.GetQueryString())
+	if sc := e.s.scripts.get(req.GetQueryString()); sc != nil {
+		if err := sc.failure(FailPrepare); err != nil {
+			return &e6pb.DryRunResponse{DryrunValue: fmt.Sprintf(`{"valid":false,"error":%q}`, err.Error())}, nil
+		}
+		return &e6pb.DryRunResponse{DryrunValue: `{"valid":true}`}, nil
+	}
 	if _, err := e.prepareSQL(ctx, e.s.opts.Catalog, schema, req.GetQueryString()); err != nil {
 		return &e6pb.DryRunResponse{DryrunValue: fmt.Sprintf(`{"valid":false,"error":%q}`, status.Convert(err).Message())}, nil
 	}

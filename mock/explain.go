@@ -11,6 +11,9 @@ import (
 // explain renders the plan of q as the engine would run it: SQLite's query plan of the
 // translated statement, one step per line, indented by depth.
 func (s *Server) explain(ctx context.Context, q *query) (string, error) {
+	if q.script != nil {
+		return fmt.Sprintf("mock plan for query %s\n  scripted result (no SQLite)\n", q.id), nil
+	}
 	stmt, err := s.engine.Prepare(ctx, q.catalog, q.schema, "EXPLAIN QUERY PLAN "+q.sql)
 	if err != nil {
 		return "", err

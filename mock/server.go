@@ -9,7 +9,8 @@
 //	db, err := sql.Open("e6data", srv.DSN())
 //
 // What the mock's SQL engine supports is listed in mock/internal/e6sql (package doc) and the
-// README.
+// README. Server.PutResult scripts the result of an exact SQL text instead, served without
+// SQLite, for tests and benchmarks that should measure the client rather than the engine.
 package mock
 
 import (
@@ -39,6 +40,7 @@ type Server struct {
 	ln      net.Listener
 	cluster *cluster
 	calls   *callLog
+	scripts scripts // PutResult's registrations
 	done    chan struct{}
 
 	connMu sync.Mutex

@@ -58,10 +58,13 @@ func ParseDecimal(s string, scale int32) ([]byte, error) {
 	if len(digits)+k > MaxDecimalScale {
 		return nil, bad("too many digits")
 	}
-	if len(digits) <= 18 && k == 0 { // fits in int64 even after rounding up
+	if len(digits)+k <= 18 { // fits in int64 even after rounding up: no big.Int
 		var x int64
 		for i := 0; i < len(digits); i++ {
 			x = x*10 + int64(digits[i]-'0')
+		}
+		for range k {
+			x *= 10
 		}
 		if roundUp {
 			x++

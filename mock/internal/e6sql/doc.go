@@ -108,5 +108,9 @@
 // "2006-01-02" and timestamp_tz as the local wall time followed by a space
 // and the zone ("2024-01-02 08:34:05.000000 +05:30"). The fixed width makes
 // text order time order for TIMESTAMP and DATE, so SQLite compares them as
-// text.
+// text. CREATE TABLE declares DATE columns as E6_DATE and DATETIME and
+// TIMESTAMP columns as E6_TIMESTAMP (StorageDate, StorageTimestamp): same
+// texts, same affinity, but SQLite's driver no longer parses every value of a
+// column declared exactly DATE or TIMESTAMP into a time.Time; the engine
+// decodes the canonical texts itself.
 package e6sql

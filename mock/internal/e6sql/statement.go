@@ -88,8 +88,22 @@ func withReturnsRows(toks []token, i int) bool {
 // and BLOB keep values as given, and the engine reports them as STRING and BINARY.
 var storageTypes = map[string]string{"STRING": "TEXT", "BINARY": "BLOB", "VARBINARY": "BLOB"}
 
-// fixColumnTypes rewrites the column types of a CREATE TABLE statement (see storageTypes).
-// Quoted names are separate tokens and are never touched.
+// Storage type names of time columns. A column declared DATE, DATETIME or TIMESTAMP is created
+// with one of these instead: SQLite's driver turns the text of columns declared exactly DATE,
+// DATETIME or TIMESTAMP into time.Time with up to two time.Parse calls per value, the largest
+// cost of reading such a column, while the engine reads the canonical texts (see FormatTimestamp)
+// of columns declared with these names directly. The values and their affinity (NUMERIC, as
+// before) are the same; the engine reports both spellings as DATE and DATETIME.
+const (
+	StorageDate      = "E6_DATE"
+	StorageTimestamp = "E6_TIMESTAMP"
+)
+
+// timeStorageTypes maps the declared time types to their storage names.
+var timeStorageTypes = map[string]string{"DATE": StorageDate, "DATETIME": StorageTimestamp, "TIMESTAMP": StorageTimestamp}
+
+// fixColumnTypes rewrites the column types of a CREATE TABLE statement (see storageTypes and
+// timeStorageTypes). Quoted names are separate tokens and are never touched.
 func fixColumnTypes(toks []token) {
 	i := firstWord(toks, 0)
 	if i < 0 || !toks[i].isWord("CREATE") {
@@ -103,4 +117,76 @@ func fixColumnTypes(toks []token) {
 			toks[j].text, toks[j].val = t, t
 		}
 	}
+	for _, j := range columnTypeWords(toks, i+1) {
+		if t, ok := timeStorageTypes[strings.ToUpper(toks[j].text)]; ok && plainType(toks, j+1) {
+			toks[j].text, toks[j].val = t, t
+		}
+	}
+}
+
+// tableConstraints are the words that start a table constraint rather than a column definition.
+var tableConstraints = map[string]bool{"CONSTRAINT": true, "PRIMARY": true, "UNIQUE": true, "CHECK": true, "FOREIGN": true}
+
+// columnTypeWords returns the index of the first word of each column's type in CREATE TABLE's
+// column list, toks[from:] following CREATE. Only word positions are returned: the word right
+// after a column's name. A CREATE TABLE … AS SELECT, or any other CREATE, has none.
+func columnTypeWords(toks []token, from int) []int {
+	j := nextToken(toks, from)
+	for j < len(toks) && toks[j].kind == tkWord && (toks[j].isWord("TEMP") || toks[j].isWord("TEMPORARY")) {
+		j = nextToken(toks, j+1)
+	}
+	if j >= len(toks) || !toks[j].isWord("TABLE") {
+		return nil
+	}
+	for j < len(toks) && !toks[j].is("(") { // IF NOT EXISTS, the possibly qualified name
+		if toks[j].isWord("AS") {
+			return nil
+		}
+		j++
+	}
+	var out []int
+	depth := 0
+	for ; j < len(toks); j++ {
+		switch {
+		case toks[j].is("("):
+			depth++
+			if depth > 1 {
+				continue
+			}
+		case toks[j].is(")"):
+			depth--
+			if depth == 0 {
+				return out
+			}
+			continue
+		case depth == 1 && toks[j].is(","):
+		default:
+			continue
+		}
+		// The start of a definition: its name, then its type.
+		name := nextToken(toks, j+1)
+		if name >= len(toks) || (toks[name].kind != tkWord && toks[name].kind != tkQuoted) ||
+			(toks[name].kind == tkWord && tableConstraints[strings.ToUpper(toks[name].text)]) {
+			continue
+		}
+		if typ := nextToken(toks, name+1); typ < len(toks) && toks[typ].kind == tkWord {
+			out = append(out, typ)
+		}
+	}
+	return out
+}
+
+// plainType reports whether the type word before toks[j] stands alone: not followed by '('
+// (arguments) or WITH/WITHOUT (TIMESTAMP WITH TIME ZONE), which keep their declared spelling.
+func plainType(toks []token, j int) bool {
+	k := nextToken(toks, j)
+	return k >= len(toks) || !(toks[k].is("(") || toks[k].isWord("WITH") || toks[k].isWord("WITHOUT"))
+}
+
+// nextToken returns the index of the first token at or after i that is not whitespace.
+func nextToken(toks []token, i int) int {
+	for i < len(toks) && toks[i].kind == tkSpace {
+		i++
+	}
+	return i
 }

@@ -181,6 +181,16 @@ func TestTranslateErrors(t *testing.T) {
 func TestCreateTableStorageTypes(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{`CREATE TABLE t (a STRING, b BINARY, c VARBINARY, "string" INT)`, `CREATE TABLE t (a TEXT, b BLOB, c BLOB, "string" INT)`},
+		// Time columns get the storage names the engine reads without SQLite's driver parsing them.
+		{`CREATE TABLE t (id INT PRIMARY KEY, d DATE NOT NULL, ts timestamp, dt DATETIME, "date" DATE)`,
+			`CREATE TABLE t (id INT PRIMARY KEY, d E6_DATE NOT NULL, ts E6_TIMESTAMP, dt E6_TIMESTAMP, "date" E6_DATE)`},
+		{`CREATE TEMP TABLE IF NOT EXISTS "c"."s".t (date DATE, x INT DEFAULT (CAST('2024-01-01' AS DATE)))`,
+			`CREATE TEMP TABLE IF NOT EXISTS "c"."s".t (date E6_DATE, x INT DEFAULT (e6_date('2024-01-01')))`},
+		// Other positions and forms keep their words: names, arguments, WITH TIME ZONE, constraints.
+		{`CREATE TABLE t (timestamp INT, a TIMESTAMP(3), b TIMESTAMP WITH TIME ZONE, c timestamp_tz, PRIMARY KEY (timestamp))`,
+			`CREATE TABLE t (timestamp INT, a TIMESTAMP(3), b TIMESTAMP WITH TIME ZONE, c timestamp_tz, PRIMARY KEY (timestamp))`},
+		{`CREATE TABLE t AS SELECT CAST(x AS DATE) AS d FROM u`, `CREATE TABLE t AS SELECT e6_date(x) AS d FROM u`},
+		{`CREATE VIEW v AS SELECT DATE '2024-01-02' AS d`, `CREATE VIEW v AS SELECT e6_date('2024-01-02') AS d`},
 	} {
 		got, err := Translate(tc.in, Scope{})
 		if err != nil {

@@ -123,6 +123,9 @@ func toDateMicros(x any) (int64, error) {
 	case time.Time:
 		t = v.UTC()
 	case string:
+		if us, ok := canonicalMicros(v); ok {
+			return floorDay(us), nil
+		}
 		var err error
 		if t, err = e6sql.ParseDate(v); err != nil {
 			return 0, err
@@ -134,11 +137,24 @@ func toDateMicros(x any) (int64, error) {
 	return codec.TimeToMicros(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)), nil
 }
 
+// floorDay returns the start of the UTC day holding epoch µs us.
+func floorDay(us int64) int64 {
+	const day = 86_400_000_000
+	r := us % day
+	if r < 0 {
+		r += day
+	}
+	return us - r
+}
+
 func toMicros(x any) (int64, error) {
 	switch v := x.(type) {
 	case time.Time:
 		return codec.TimeToMicros(v), nil
 	case string:
+		if us, ok := canonicalMicros(v); ok {
+			return us, nil
+		}
 		t, err := e6sql.ParseTimestamp(v)
 		if err != nil {
 			return 0, err

@@ -87,11 +87,7 @@ func (c *Cursor) start(peek int) error {
 			}
 		}
 		c.types[i] = t
-		f := codec.Field{Name: names[i], Type: t.vector.String()}
-		if t.vector == codec.Date || t.vector == codec.DateTime {
-			f.Zone = "UTC"
-		}
-		c.meta.Fields[i] = f
+		c.meta.Fields[i] = fieldOf(names[i], t.vector)
 	}
 	return nil
 }

@@ -77,19 +77,20 @@ var (
 	demoDiscounts = []int64{0, 0, 0, 5, 10, 15, 20} // percent
 )
 
-// demoDDL creates the tables. Type names are the e6data ones; the nested types are quoted
-// because SQLite's grammar has no '<'.
+// demoDDL creates the tables. Type names are the e6data ones, but for DATE and TIMESTAMP, which
+// take the storage names that e6sql gives them in every CREATE TABLE; the nested types are
+// quoted because SQLite's grammar has no '<'.
 var demoDDL = []string{
 	`DROP TABLE IF EXISTS customers`, `DROP TABLE IF EXISTS products`, `DROP TABLE IF EXISTS orders`,
 	`CREATE TABLE customers (id BIGINT NOT NULL PRIMARY KEY, name STRING, email STRING, country STRING,
-		signup_date DATE, is_active BOOLEAN, credit_limit DECIMAL(12,2), last_login TIMESTAMP,
+		signup_date E6_DATE, is_active BOOLEAN, credit_limit DECIMAL(12,2), last_login E6_TIMESTAMP,
 		tz_login TIMESTAMP_TZ, avatar BINARY, tags "ARRAY<STRING>", prefs "MAP<STRING,STRING>",
 		address "STRUCT<street:STRING,city:STRING,zip:STRING>", loyalty_points INT, rating FLOAT)`,
 	`CREATE TABLE products (id BIGINT NOT NULL PRIMARY KEY, sku STRING, name STRING, category STRING,
-		price DECIMAL(10,2), weight_kg DOUBLE, in_stock BOOLEAN, created_at TIMESTAMP, launch_date DATE)`,
+		price DECIMAL(10,2), weight_kg DOUBLE, in_stock BOOLEAN, created_at E6_TIMESTAMP, launch_date E6_DATE)`,
 	`CREATE TABLE orders (id BIGINT NOT NULL PRIMARY KEY, customer_id BIGINT, product_id BIGINT,
 		quantity INT, unit_price DECIMAL(10,2), total DECIMAL(12,2), discount DOUBLE, status STRING,
-		ordered_at TIMESTAMP, ship_date DATE)`,
+		ordered_at E6_TIMESTAMP, ship_date E6_DATE)`,
 }
 
 // LoadDemo creates catalog.schema if needed and (re)creates the demo tables in it, in one

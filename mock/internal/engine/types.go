@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/e6data/gorm-e6data/internal/codec"
+	"github.com/e6data/gorm-e6data/mock/internal/e6sql"
 )
 
 // colType is the e6data type of a column: the vector type it travels as, its Hive type name for
@@ -40,8 +41,8 @@ var exactTypes = map[string]colType{
 	"FLOAT": floatType, "FLOAT4": floatType,
 	"STRING": stringType, "TEXT": stringType, "CLOB": stringType, "VARCHAR": stringType, "CHAR": stringType,
 	"BOOLEAN": boolType, "BOOL": boolType,
-	"DATE":     dateType,
-	"DATETIME": datetimeType, "TIMESTAMP": datetimeType,
+	"DATE": dateType, e6sql.StorageDate: dateType,
+	"DATETIME": datetimeType, "TIMESTAMP": datetimeType, e6sql.StorageTimestamp: datetimeType,
 	"TIMESTAMP_TZ": tzType,
 	"BINARY":       binaryType, "BLOB": binaryType, "VARBINARY": binaryType,
 }
