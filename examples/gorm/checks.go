@@ -1,0 +1,519 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	_ "modernc.org/sqlite" // reads the mock's data file directly, for the expected answers
+
+	"github.com/e6data/gorm-e6data/connector"
+)
+
+// facts are the demo dataset as read straight from the mock cluster's SQLite file, before the
+// workload starts: no driver, no dialect, no gRPC and none of the mock's SQL translation are
+// involved, so they are an independent answer key. Every query result of the workload is checked
+// against them: row-level results field by field, aggregates against the same aggregate computed
+// here by SQLite itself.
+type facts struct {
+	orders    []orderFact    // by id; index 0 unused
+	customers []customerFact // by id
+	products  []productFact  // by id
+
+	statuses       []string           // distinct non-NULL statuses, sorted
+	countries      []string           // distinct non-NULL countries, sorted
+	categories     []string           // distinct non-NULL categories, sorted
+	orderIDsStatus map[string][]int64 // order ids per status, ascending
+	orderIDsCust   map[int64][]int64  // order ids per customer, ascending
+
+	statusBoard  []statusRow           // orders and units per status
+	countryBoard []countryRow          // orders, buyers and units per customer country
+	monthBoard   map[int][]monthRow    // orders per month of ordered_at, per year
+	topCustomers []unitsRow            // customers by units bought, best first (top maxTopN)
+	topProducts  map[string][]unitsRow // per category: products by units sold (top maxTopN)
+	aboveAverage map[string]int64      // per category: products priced above its average
+	statusQty    map[statusQty]int64   // orders per (status, quantity)
+	loyal        map[loyalKey][]int64  // active customers of a country with at least the points
+}
+
+// maxTopN is the longest top-N list the workload asks for.
+const maxTopN = 20
+
+// loyaltyThresholds are the loyalty-point floors the filter scenario uses.
+var loyaltyThresholds = []int32{0, 25_000, 50_000, 90_000}
+
+type orderFact struct {
+	customerID, productID sql.NullInt64
+	quantity              sql.NullInt32
+	totalCents            sql.NullInt64
+	status                sql.NullString
+	orderedAt             sql.NullString // as the mock stores it: "2006-01-02 15:04:05.000000", UTC
+}
+
+type customerFact struct {
+	name          string
+	email         sql.NullString
+	country       sql.NullString
+	isActive      sql.NullBool
+	loyaltyPoints sql.NullInt32
+}
+
+type productFact struct {
+	sku, name  string
+	category   sql.NullString
+	priceCents sql.NullInt64
+}
+
+// statusRow is one line of the status dashboard.
+type statusRow struct {
+	Status string
+	Orders int64
+	Units  int64
+}
+
+// countryRow is one line of the country dashboard.
+type countryRow struct {
+	Country string
+	Orders  int64
+	Buyers  int64
+	Units   int64
+}
+
+// monthRow is one month of the monthly dashboard.
+type monthRow struct {
+	Month  time.Time
+	Orders int64
+}
+
+// unitsRow is one entry of a top-N list.
+type unitsRow struct {
+	ID    int64
+	Units int64
+}
+
+type statusQty struct {
+	status string
+	qty    int32
+}
+
+type loyalKey struct {
+	country string
+	points  int32
+}
+
+// findDemoFile returns the SQLite file of the mock's demo schema in dir: the one .db file there
+// that has an orders table.
+func findDemoFile(ctx context.Context, dir string) (string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.db"))
+	if err != nil {
+		return "", err
+	}
+	for _, f := range files {
+		db, err := openSQLite(f)
+		if err != nil {
+			return "", err
+		}
+		var n int
+		err = db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'orders'`).Scan(&n)
+		_ = db.Close()
+		if err == nil && n == 1 {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("no SQLite file with the demo tables in %s", dir)
+}
+
+func openSQLite(file string) (*sql.DB, error) {
+	if _, err := os.Stat(file); err != nil {
+		return nil, err
+	}
+	return sql.Open("sqlite", "file:"+file+"?mode=ro")
+}
+
+// loadFacts reads the answer key from the mock's SQLite file.
+func loadFacts(ctx context.Context, file string) (*facts, error) {
+	db, err := openSQLite(file)
+	if err != nil {
+		return nil, fmt.Errorf("open the demo data: %w", err)
+	}
+	defer db.Close()
+	f := &facts{
+		orderIDsStatus: map[string][]int64{},
+		orderIDsCust:   map[int64][]int64{},
+		monthBoard:     map[int][]monthRow{},
+		topProducts:    map[string][]unitsRow{},
+		aboveAverage:   map[string]int64{},
+		statusQty:      map[statusQty]int64{},
+		loyal:          map[loyalKey][]int64{},
+	}
+	steps := []func(context.Context, *sql.DB) error{
+		f.loadRows, f.loadBoards, f.loadTops, f.loadFilters,
+	}
+	for _, step := range steps {
+		if err := step(ctx, db); err != nil {
+			return nil, fmt.Errorf("compute the expected answers: %w", err)
+		}
+	}
+	return f, nil
+}
+
+// cents is the SQLite expression for a DECIMAL(…,2) column in hundredths. SQLite keeps such a
+// column as a REAL; ROUND makes the conversion exact.
+func cents(col string) string { return `CAST(ROUND(` + col + ` * 100) AS INTEGER)` }
+
+func (f *facts) loadRows(ctx context.Context, db *sql.DB) error {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT MAX(id) FROM orders`).Scan(&n); err != nil {
+		return err
+	}
+	f.orders = make([]orderFact, n+1)
+	err := each(ctx, db, `SELECT id, customer_id, product_id, quantity, `+cents("total")+`, status,
+		ordered_at || '' FROM orders ORDER BY id`, func(r *sql.Rows) error {
+		var id int64
+		var o orderFact
+		if err := r.Scan(&id, &o.customerID, &o.productID, &o.quantity, &o.totalCents, &o.status, &o.orderedAt); err != nil {
+			return err
+		}
+		f.orders[id] = o
+		if o.status.Valid {
+			f.orderIDsStatus[o.status.String] = append(f.orderIDsStatus[o.status.String], id)
+		}
+		if o.customerID.Valid {
+			f.orderIDsCust[o.customerID.Int64] = append(f.orderIDsCust[o.customerID.Int64], id)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := db.QueryRowContext(ctx, `SELECT MAX(id) FROM customers`).Scan(&n); err != nil {
+		return err
+	}
+	f.customers = make([]customerFact, n+1)
+	err = each(ctx, db, `SELECT id, name, email, country, is_active, loyalty_points FROM customers`, func(r *sql.Rows) error {
+		var id int64
+		var c customerFact
+		if err := r.Scan(&id, &c.name, &c.email, &c.country, &c.isActive, &c.loyaltyPoints); err != nil {
+			return err
+		}
+		f.customers[id] = c
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := db.QueryRowContext(ctx, `SELECT MAX(id) FROM products`).Scan(&n); err != nil {
+		return err
+	}
+	f.products = make([]productFact, n+1)
+	return each(ctx, db, `SELECT id, sku, name, category, `+cents("price")+` FROM products`, func(r *sql.Rows) error {
+		var id int64
+		var p productFact
+		if err := r.Scan(&id, &p.sku, &p.name, &p.category, &p.priceCents); err != nil {
+			return err
+		}
+		f.products[id] = p
+		return nil
+	})
+}
+
+func (f *facts) loadBoards(ctx context.Context, db *sql.DB) error {
+	err := each(ctx, db, `SELECT status, COUNT(*), SUM(quantity) FROM orders WHERE status IS NOT NULL
+		GROUP BY status ORDER BY status`, func(r *sql.Rows) error {
+		var s statusRow
+		if err := r.Scan(&s.Status, &s.Orders, &s.Units); err != nil {
+			return err
+		}
+		f.statusBoard = append(f.statusBoard, s)
+		f.statuses = append(f.statuses, s.Status)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = each(ctx, db, `SELECT c.country, COUNT(*), COUNT(DISTINCT o.customer_id), SUM(o.quantity)
+		FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.country IS NOT NULL
+		GROUP BY c.country ORDER BY c.country`, func(r *sql.Rows) error {
+		var c countryRow
+		if err := r.Scan(&c.Country, &c.Orders, &c.Buyers, &c.Units); err != nil {
+			return err
+		}
+		f.countryBoard = append(f.countryBoard, c)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = each(ctx, db, `SELECT DISTINCT country FROM customers WHERE country IS NOT NULL ORDER BY country`, func(r *sql.Rows) error {
+		var c string
+		f.countries = append(f.countries, c)
+		return r.Scan(&f.countries[len(f.countries)-1])
+	})
+	if err != nil {
+		return err
+	}
+	return each(ctx, db, `SELECT CAST(substr(ordered_at, 1, 4) AS INTEGER), substr(ordered_at, 1, 7), COUNT(*)
+		FROM orders WHERE ordered_at IS NOT NULL GROUP BY substr(ordered_at, 1, 7) ORDER BY 2`, func(r *sql.Rows) error {
+		var year int
+		var month string
+		var m monthRow
+		if err := r.Scan(&year, &month, &m.Orders); err != nil {
+			return err
+		}
+		t, err := time.Parse("2006-01", month)
+		if err != nil {
+			return err
+		}
+		m.Month = t
+		f.monthBoard[year] = append(f.monthBoard[year], m)
+		return nil
+	})
+}
+
+func (f *facts) loadTops(ctx context.Context, db *sql.DB) error {
+	err := each(ctx, db, fmt.Sprintf(`SELECT customer_id, SUM(quantity) AS units FROM orders
+		WHERE customer_id IS NOT NULL GROUP BY customer_id ORDER BY units DESC, customer_id LIMIT %d`, maxTopN),
+		func(r *sql.Rows) error {
+			var u unitsRow
+			if err := r.Scan(&u.ID, &u.Units); err != nil {
+				return err
+			}
+			f.topCustomers = append(f.topCustomers, u)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	err = each(ctx, db, `SELECT DISTINCT category FROM products WHERE category IS NOT NULL ORDER BY category`, func(r *sql.Rows) error {
+		var c string
+		if err := r.Scan(&c); err != nil {
+			return err
+		}
+		f.categories = append(f.categories, c)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range f.categories {
+		err := each(ctx, db, fmt.Sprintf(`SELECT p.id, SUM(o.quantity) AS units FROM orders o
+			JOIN products p ON p.id = o.product_id WHERE p.category = ?
+			GROUP BY p.id ORDER BY units DESC, p.id LIMIT %d`, maxTopN), func(r *sql.Rows) error {
+			var u unitsRow
+			if err := r.Scan(&u.ID, &u.Units); err != nil {
+				return err
+			}
+			f.topProducts[c] = append(f.topProducts[c], u)
+			return nil
+		}, c)
+		if err != nil {
+			return err
+		}
+		var n int64
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM products WHERE category = ?1
+			AND price > (SELECT AVG(price) FROM products WHERE category = ?1)`, c).Scan(&n); err != nil {
+			return err
+		}
+		f.aboveAverage[c] = n
+	}
+	return nil
+}
+
+func (f *facts) loadFilters(ctx context.Context, db *sql.DB) error {
+	err := each(ctx, db, `SELECT status, quantity, COUNT(*) FROM orders
+		WHERE status IS NOT NULL AND quantity IS NOT NULL GROUP BY status, quantity`, func(r *sql.Rows) error {
+		var k statusQty
+		var n int64
+		if err := r.Scan(&k.status, &k.qty, &n); err != nil {
+			return err
+		}
+		f.statusQty[k] = n
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range f.countries {
+		for _, p := range loyaltyThresholds {
+			k := loyalKey{c, p}
+			f.loyal[k] = []int64{} // an empty answer is an answer
+			err := each(ctx, db, `SELECT id FROM customers WHERE country = ? AND is_active AND loyalty_points >= ?
+				ORDER BY id`, func(r *sql.Rows) error {
+				var id int64
+				if err := r.Scan(&id); err != nil {
+					return err
+				}
+				f.loyal[k] = append(f.loyal[k], id)
+				return nil
+			}, c, p)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// each runs query and calls fn for every row.
+func each(ctx context.Context, db *sql.DB, query string, fn func(*sql.Rows) error, args ...any) error {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// errWrong marks a result that differs from the answer key (as opposed to a query that failed).
+var errWrong = errors.New("wrong result")
+
+// wrongf returns an error matching errWrong that says what differed.
+func wrongf(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", errWrong, fmt.Sprintf(format, args...))
+}
+
+// checkOrder compares an order as GORM scanned it with the answer key, field by field.
+func (f *facts) checkOrder(o Order) error {
+	if o.ID < 1 || o.ID >= int64(len(f.orders)) {
+		return wrongf("order id %d does not exist", o.ID)
+	}
+	want := f.orders[o.ID]
+	var errs []error
+	cmp := func(field string, got, want any) {
+		if got != want {
+			errs = append(errs, wrongf("order %d: %s is %v, want %v", o.ID, field, got, want))
+		}
+	}
+	cmp("customer_id", nullInt64(o.CustomerID), want.customerID)
+	cmp("product_id", nullInt64(o.ProductID), want.productID)
+	cmp("quantity", nullInt32(o.Quantity), want.quantity)
+	cmp("total (cents)", decimalCents(o.Total), want.totalCents)
+	cmp("status", nullString(o.Status), want.status)
+	cmp("ordered_at", nullTime(o.OrderedAt), want.orderedAt)
+	return errors.Join(errs...)
+}
+
+// checkCustomer compares a customer as GORM scanned it with the answer key.
+func (f *facts) checkCustomer(c Customer) error {
+	if c.ID < 1 || c.ID >= int64(len(f.customers)) {
+		return wrongf("customer id %d does not exist", c.ID)
+	}
+	want := f.customers[c.ID]
+	var errs []error
+	cmp := func(field string, got, want any) {
+		if got != want {
+			errs = append(errs, wrongf("customer %d: %s is %v, want %v", c.ID, field, got, want))
+		}
+	}
+	cmp("name", c.Name, want.name)
+	cmp("email", nullString(c.Email), want.email)
+	cmp("country", nullString(c.Country), want.country)
+	cmp("is_active", nullBool(c.IsActive), want.isActive)
+	cmp("loyalty_points", nullInt32(c.LoyaltyPoints), want.loyaltyPoints)
+	return errors.Join(errs...)
+}
+
+// checkProduct compares a product as GORM scanned it with the answer key.
+func (f *facts) checkProduct(p Product) error {
+	if p.ID < 1 || p.ID >= int64(len(f.products)) {
+		return wrongf("product id %d does not exist", p.ID)
+	}
+	want := f.products[p.ID]
+	var errs []error
+	cmp := func(field string, got, want any) {
+		if got != want {
+			errs = append(errs, wrongf("product %d: %s is %v, want %v", p.ID, field, got, want))
+		}
+	}
+	cmp("sku", p.Sku, want.sku)
+	cmp("name", p.Name, want.name)
+	cmp("category", nullString(p.Category), want.category)
+	cmp("price (cents)", decimalCents(p.Price), want.priceCents)
+	return errors.Join(errs...)
+}
+
+// checkIDs compares a list of ids with the expected one and describes the first difference.
+func checkIDs(what string, got, want []int64) error {
+	if slices.Equal(got, want) {
+		return nil
+	}
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			return wrongf("%s: id #%d is %d, want %d (%d ids, want %d)", what, i+1, got[i], want[i], len(got), len(want))
+		}
+	}
+	return wrongf("%s: %d ids, want %d", what, len(got), len(want))
+}
+
+// checkEqual compares two comparable slices (aggregate rows) and describes the first difference.
+func checkEqual[T comparable](what string, got, want []T) error {
+	if slices.Equal(got, want) {
+		return nil
+	}
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			return wrongf("%s: row %d is %+v, want %+v", what, i+1, got[i], want[i])
+		}
+	}
+	return wrongf("%s: %d rows, want %d", what, len(got), len(want))
+}
+
+func nullInt64(p *int64) sql.NullInt64 {
+	if p == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: *p, Valid: true}
+}
+
+func nullInt32(p *int32) sql.NullInt32 {
+	if p == nil {
+		return sql.NullInt32{}
+	}
+	return sql.NullInt32{Int32: *p, Valid: true}
+}
+
+func nullString(p *string) sql.NullString {
+	if p == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: *p, Valid: true}
+}
+
+func nullBool(p *bool) sql.NullBool {
+	if p == nil {
+		return sql.NullBool{}
+	}
+	return sql.NullBool{Bool: *p, Valid: true}
+}
+
+// nullTime renders a timestamp as the answer key holds it: UTC with microseconds.
+func nullTime(p *time.Time) sql.NullString {
+	if p == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: p.UTC().Format("2006-01-02 15:04:05.000000"), Valid: true}
+}
+
+// decimalCents returns a decimal in hundredths; a value with more than two decimals is kept
+// apart (it would not match any answer).
+func decimalCents(d connector.NullDecimal) sql.NullInt64 {
+	if !d.Valid {
+		return sql.NullInt64{}
+	}
+	r := new(big.Rat).Mul(d.Decimal.Rat(), big.NewRat(100, 1))
+	if !r.IsInt() || !r.Num().IsInt64() {
+		return sql.NullInt64{Int64: -1 << 62, Valid: true}
+	}
+	return sql.NullInt64{Int64: r.Num().Int64(), Valid: true}
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	e6data "github.com/e6data/gorm-e6data"
+	"github.com/e6data/gorm-e6data/connector"
+	"github.com/e6data/gorm-e6data/mock"
+)
+
+// deployer is the cluster's side of the demo: a blue/green deployment every `every`,
+// alternately announced (the new colour is announced and the old one drains its running
+// queries) and abrupt (no announcement, the old colour is retired at once and its running
+// queries are cut), until ctx ends.
+func deployer(ctx context.Context, srv *mock.Server, every time.Duration, rec *recorder) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for n := 0; ; n++ {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		kind, deploy := switchAnnounced, srv.Switch
+		if n%2 == 1 {
+			kind, deploy = switchAbrupt, srv.SwitchAbrupt
+		}
+		from := srv.ActiveStrategy()
+		begin := time.Now()
+		to := deploy() // an announced switch first waits for the previous drain to end
+		rec.switched(kind, from, to, begin, time.Now())
+	}
+}
+
+// demoIndexes speed up the mock's SQLite engine on the dashboards' aggregates (a columnar
+// engine scans them quickly; SQLite without an index sorts 100,000 rows each time). They change
+// no answer, only how long the mock takes to give it.
+var demoIndexes = []string{
+	`CREATE INDEX orders_status ON orders (status, quantity)`,
+	`CREATE INDEX orders_customer ON orders (customer_id, quantity)`,
+	`CREATE INDEX orders_product ON orders (product_id, quantity)`,
+}
+
+// startMock starts the in-process mock cluster with the demo dataset, its SQLite files in dir.
+func startMock(dir string, drain time.Duration) (*mock.Server, error) {
+	srv, err := mock.NewServer(mock.Options{Demo: true, Dir: dir, DrainTimeout: drain})
+	if err != nil {
+		return nil, fmt.Errorf("start the mock cluster: %w", err)
+	}
+	for _, ix := range demoIndexes {
+		if _, err := srv.Exec(ix); err != nil {
+			_ = srv.Close()
+			return nil, fmt.Errorf("index the demo data: %w", err)
+		}
+	}
+	return srv, nil
+}
+
+// openGORM opens GORM on dsn through the e6data dialect: e6data.Open(dsn), or, when the
+// telemetry needs to configure the driver, a connector built from the same DSN.
+func openGORM(dsn string, tel telemetry) (*gorm.DB, error) {
+	dialector := e6data.Open(dsn)
+	if tel.configure != nil {
+		cfg, err := connector.ParseDSN(dsn)
+		if err != nil {
+			return nil, err
+		}
+		tel.configure(cfg)
+		c, err := connector.NewConnector(*cfg)
+		if err != nil {
+			return nil, err
+		}
+		dialector = e6data.New(e6data.Config{Connector: c})
+	}
+	// The demo reports errors itself; GORM's logger would print each one (and every slow query)
+	// over the progress line.
+	return gorm.Open(dialector, &gorm.Config{Logger: logger.Discard})
+}
