@@ -77,8 +77,8 @@ type demo struct {
 
 // setup starts the mock cluster (unless o.dsn is set), computes the answer key from its data,
 // opens GORM and starts the report server.
-func setup(ctx context.Context, o options, stdout io.Writer) (d *demo, err error) {
-	d = &demo{o: o}
+func setup(ctx context.Context, o options, stdout io.Writer) (_ *demo, err error) {
+	d := &demo{o: o}
 	defer func() {
 		if err != nil {
 			d.close()
