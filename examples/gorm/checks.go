@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -20,7 +22,7 @@ import (
 // workload starts: no driver, no dialect, no gRPC and none of the mock's SQL translation are
 // involved, so they are an independent answer key. Every query result of the workload is checked
 // against them: row-level results field by field, aggregates against the same aggregate computed
-// here by SQLite itself.
+// here in Go from the rows.
 type facts struct {
 	orders    []orderFact    // by id; index 0 unused
 	customers []customerFact // by id
@@ -152,14 +154,10 @@ func loadFacts(ctx context.Context, file string) (*facts, error) {
 		statusQty:      map[statusQty]int64{},
 		loyal:          map[loyalKey][]int64{},
 	}
-	steps := []func(context.Context, *sql.DB) error{
-		f.loadRows, f.loadBoards, f.loadTops, f.loadFilters,
+	if err := f.loadRows(ctx, db); err != nil {
+		return nil, fmt.Errorf("read the demo data: %w", err)
 	}
-	for _, step := range steps {
-		if err := step(ctx, db); err != nil {
-			return nil, fmt.Errorf("compute the expected answers: %w", err)
-		}
-	}
+	f.derive()
 	return f, nil
 }
 
@@ -181,12 +179,6 @@ func (f *facts) loadRows(ctx context.Context, db *sql.DB) error {
 			return err
 		}
 		f.orders[id] = o
-		if o.status.Valid {
-			f.orderIDsStatus[o.status.String] = append(f.orderIDsStatus[o.status.String], id)
-		}
-		if o.customerID.Valid {
-			f.orderIDsCust[o.customerID.Int64] = append(f.orderIDsCust[o.customerID.Int64], id)
-		}
 		return nil
 	})
 	if err != nil {
@@ -223,141 +215,152 @@ func (f *facts) loadRows(ctx context.Context, db *sql.DB) error {
 	})
 }
 
-func (f *facts) loadBoards(ctx context.Context, db *sql.DB) error {
-	err := each(ctx, db, `SELECT status, COUNT(*), SUM(quantity) FROM orders WHERE status IS NOT NULL
-		GROUP BY status ORDER BY status`, func(r *sql.Rows) error {
-		var s statusRow
-		if err := r.Scan(&s.Status, &s.Orders, &s.Units); err != nil {
-			return err
-		}
-		f.statusBoard = append(f.statusBoard, s)
-		f.statuses = append(f.statuses, s.Status)
-		return nil
-	})
-	if err != nil {
-		return err
+// derive computes the aggregates the workload asks for from the rows, in Go: a second
+// implementation of each GROUP BY, JOIN and subquery, independent of the SQL engine.
+func (f *facts) derive() {
+	type tally struct{ orders, units int64 }
+	byStatus := map[string]*tally{}
+	type country struct {
+		tally
+		buyers map[int64]bool
 	}
-	err = each(ctx, db, `SELECT c.country, COUNT(*), COUNT(DISTINCT o.customer_id), SUM(o.quantity)
-		FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.country IS NOT NULL
-		GROUP BY c.country ORDER BY c.country`, func(r *sql.Rows) error {
-		var c countryRow
-		if err := r.Scan(&c.Country, &c.Orders, &c.Buyers, &c.Units); err != nil {
-			return err
+	byCountry := map[string]*country{}
+	months := map[string]int64{}
+	custUnits := map[int64]int64{}
+	prodUnits := map[int64]int64{}
+	for id, o := range f.orders {
+		if id == 0 {
+			continue
 		}
-		f.countryBoard = append(f.countryBoard, c)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	err = each(ctx, db, `SELECT DISTINCT country FROM customers WHERE country IS NOT NULL ORDER BY country`, func(r *sql.Rows) error {
-		var c string
-		f.countries = append(f.countries, c)
-		return r.Scan(&f.countries[len(f.countries)-1])
-	})
-	if err != nil {
-		return err
-	}
-	return each(ctx, db, `SELECT CAST(substr(ordered_at, 1, 4) AS INTEGER), substr(ordered_at, 1, 7), COUNT(*)
-		FROM orders WHERE ordered_at IS NOT NULL GROUP BY substr(ordered_at, 1, 7) ORDER BY 2`, func(r *sql.Rows) error {
-		var year int
-		var month string
-		var m monthRow
-		if err := r.Scan(&year, &month, &m.Orders); err != nil {
-			return err
+		q := int64(o.quantity.Int32) // 0 when NULL: SUM skips NULLs
+		if o.status.Valid {
+			u := byStatus[o.status.String]
+			if u == nil {
+				u = &tally{}
+				byStatus[o.status.String] = u
+				f.statuses = append(f.statuses, o.status.String)
+			}
+			u.orders++
+			u.units += q
+			f.orderIDsStatus[o.status.String] = append(f.orderIDsStatus[o.status.String], int64(id))
+			if o.quantity.Valid {
+				f.statusQty[statusQty{o.status.String, o.quantity.Int32}]++
+			}
 		}
-		t, err := time.Parse("2006-01", month)
+		if o.customerID.Valid {
+			cid := o.customerID.Int64
+			f.orderIDsCust[cid] = append(f.orderIDsCust[cid], int64(id))
+			custUnits[cid] += q
+			if cid < int64(len(f.customers)) && f.customers[cid].country.Valid {
+				name := f.customers[cid].country.String
+				c := byCountry[name]
+				if c == nil {
+					c = &country{buyers: map[int64]bool{}}
+					byCountry[name] = c
+				}
+				c.orders++
+				c.units += q
+				c.buyers[cid] = true
+			}
+		}
+		if o.productID.Valid {
+			prodUnits[o.productID.Int64] += q
+		}
+		if o.orderedAt.Valid && len(o.orderedAt.String) >= 7 {
+			months[o.orderedAt.String[:7]]++
+		}
+	}
+	slices.Sort(f.statuses)
+	for _, s := range f.statuses {
+		f.statusBoard = append(f.statusBoard, statusRow{s, byStatus[s].orders, byStatus[s].units})
+	}
+	for name := range byCountry {
+		f.countries = append(f.countries, name)
+	}
+	seen := map[string]bool{}
+	for _, c := range f.customers {
+		if c.country.Valid && !seen[c.country.String] && byCountry[c.country.String] == nil {
+			f.countries = append(f.countries, c.country.String) // a country with no orders
+		}
+		seen[c.country.String] = true
+	}
+	slices.Sort(f.countries)
+	for _, name := range f.countries {
+		if c := byCountry[name]; c != nil {
+			f.countryBoard = append(f.countryBoard, countryRow{name, c.orders, int64(len(c.buyers)), c.units})
+		}
+	}
+	for _, m := range slices.Sorted(maps.Keys(months)) {
+		t, err := time.Parse("2006-01", m)
 		if err != nil {
-			return err
+			continue // not a timestamp the mock writes; no month for it
 		}
-		m.Month = t
-		f.monthBoard[year] = append(f.monthBoard[year], m)
-		return nil
-	})
-}
+		f.monthBoard[t.Year()] = append(f.monthBoard[t.Year()], monthRow{t, months[m]})
+	}
+	f.topCustomers = top(custUnits)
 
-func (f *facts) loadTops(ctx context.Context, db *sql.DB) error {
-	err := each(ctx, db, fmt.Sprintf(`SELECT customer_id, SUM(quantity) AS units FROM orders
-		WHERE customer_id IS NOT NULL GROUP BY customer_id ORDER BY units DESC, customer_id LIMIT %d`, maxTopN),
-		func(r *sql.Rows) error {
-			var u unitsRow
-			if err := r.Scan(&u.ID, &u.Units); err != nil {
-				return err
-			}
-			f.topCustomers = append(f.topCustomers, u)
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	err = each(ctx, db, `SELECT DISTINCT category FROM products WHERE category IS NOT NULL ORDER BY category`, func(r *sql.Rows) error {
-		var c string
-		if err := r.Scan(&c); err != nil {
-			return err
+	// Products by category: units sold, and the prices for the category average.
+	type prices struct{ sum, n int64 }
+	byCategory := map[string]map[int64]int64{}
+	avg := map[string]*prices{}
+	for id, p := range f.products {
+		if id == 0 || !p.category.Valid {
+			continue
 		}
-		f.categories = append(f.categories, c)
-		return nil
-	})
-	if err != nil {
-		return err
+		c := p.category.String
+		if byCategory[c] == nil {
+			byCategory[c] = map[int64]int64{}
+			avg[c] = &prices{}
+			f.categories = append(f.categories, c)
+		}
+		if u, ok := prodUnits[int64(id)]; ok {
+			byCategory[c][int64(id)] = u
+		}
+		if p.priceCents.Valid {
+			avg[c].sum += p.priceCents.Int64
+			avg[c].n++
+		}
 	}
+	slices.Sort(f.categories)
 	for _, c := range f.categories {
-		err := each(ctx, db, fmt.Sprintf(`SELECT p.id, SUM(o.quantity) AS units FROM orders o
-			JOIN products p ON p.id = o.product_id WHERE p.category = ?
-			GROUP BY p.id ORDER BY units DESC, p.id LIMIT %d`, maxTopN), func(r *sql.Rows) error {
-			var u unitsRow
-			if err := r.Scan(&u.ID, &u.Units); err != nil {
-				return err
-			}
-			f.topProducts[c] = append(f.topProducts[c], u)
-			return nil
-		}, c)
-		if err != nil {
-			return err
-		}
+		f.topProducts[c] = top(byCategory[c])
 		var n int64
-		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM products WHERE category = ?1
-			AND price > (SELECT AVG(price) FROM products WHERE category = ?1)`, c).Scan(&n); err != nil {
-			return err
+		for id, p := range f.products {
+			// price > sum/n, exactly: price·n > sum
+			if id > 0 && p.category.Valid && p.category.String == c && p.priceCents.Valid && p.priceCents.Int64*avg[c].n > avg[c].sum {
+				n++
+			}
 		}
 		f.aboveAverage[c] = n
 	}
-	return nil
+
+	for _, country := range f.countries {
+		for _, p := range loyaltyThresholds {
+			ids := []int64{} // an empty answer is an answer
+			for id, c := range f.customers {
+				if id > 0 && c.country.Valid && c.country.String == country && c.isActive.Valid && c.isActive.Bool &&
+					c.loyaltyPoints.Valid && c.loyaltyPoints.Int32 >= p {
+					ids = append(ids, int64(id))
+				}
+			}
+			f.loyal[loyalKey{country, p}] = ids
+		}
+	}
 }
 
-func (f *facts) loadFilters(ctx context.Context, db *sql.DB) error {
-	err := each(ctx, db, `SELECT status, quantity, COUNT(*) FROM orders
-		WHERE status IS NOT NULL AND quantity IS NOT NULL GROUP BY status, quantity`, func(r *sql.Rows) error {
-		var k statusQty
-		var n int64
-		if err := r.Scan(&k.status, &k.qty, &n); err != nil {
-			return err
+// top returns the maxTopN ids with the most units, ties by id.
+func top(units map[int64]int64) []unitsRow {
+	rows := make([]unitsRow, 0, len(units))
+	for id, u := range units {
+		rows = append(rows, unitsRow{id, u})
+	}
+	slices.SortFunc(rows, func(a, b unitsRow) int {
+		if a.Units != b.Units {
+			return cmp.Compare(b.Units, a.Units)
 		}
-		f.statusQty[k] = n
-		return nil
+		return cmp.Compare(a.ID, b.ID)
 	})
-	if err != nil {
-		return err
-	}
-	for _, c := range f.countries {
-		for _, p := range loyaltyThresholds {
-			k := loyalKey{c, p}
-			f.loyal[k] = []int64{} // an empty answer is an answer
-			err := each(ctx, db, `SELECT id FROM customers WHERE country = ? AND is_active AND loyalty_points >= ?
-				ORDER BY id`, func(r *sql.Rows) error {
-				var id int64
-				if err := r.Scan(&id); err != nil {
-					return err
-				}
-				f.loyal[k] = append(f.loyal[k], id)
-				return nil
-			}, c, p)
-			if err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return rows[:min(len(rows), maxTopN)]
 }
 
 // each runs query and calls fn for every row.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"gorm.io/gorm"
@@ -46,19 +47,52 @@ var demoIndexes = []string{
 	`CREATE INDEX orders_product ON orders (product_id, quantity)`,
 }
 
-// startMock starts the in-process mock cluster with the demo dataset, its SQLite files in dir.
-func startMock(dir string, drain time.Duration) (*mock.Server, error) {
-	srv, err := mock.NewServer(mock.Options{Demo: true, Dir: dir, DrainTimeout: drain})
-	if err != nil {
+// mockCluster is the in-process mock cluster with the demo dataset, and the answer key read
+// from its data file.
+type mockCluster struct {
+	srv   *mock.Server
+	facts *facts
+	dir   string
+}
+
+// startMock starts the mock cluster with the demo dataset, its SQLite files in a temporary
+// directory, and reads the answer key from them.
+func startMock(ctx context.Context, drain time.Duration) (_ *mockCluster, err error) {
+	m := &mockCluster{}
+	defer func() {
+		if err != nil {
+			m.close()
+		}
+	}()
+	if m.dir, err = os.MkdirTemp("", "e6data-gorm-demo-"); err != nil {
+		return nil, err
+	}
+	if m.srv, err = mock.NewServer(mock.Options{Demo: true, Dir: m.dir, DrainTimeout: drain}); err != nil {
 		return nil, fmt.Errorf("start the mock cluster: %w", err)
 	}
 	for _, ix := range demoIndexes {
-		if _, err := srv.Exec(ix); err != nil {
-			_ = srv.Close()
+		if _, err := m.srv.Exec(ix); err != nil {
 			return nil, fmt.Errorf("index the demo data: %w", err)
 		}
 	}
-	return srv, nil
+	file, err := findDemoFile(ctx, m.dir)
+	if err != nil {
+		return nil, err
+	}
+	if m.facts, err = loadFacts(ctx, file); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// close stops the cluster and removes its files.
+func (m *mockCluster) close() {
+	if m.srv != nil {
+		_ = m.srv.Close()
+	}
+	if m.dir != "" {
+		_ = os.RemoveAll(m.dir)
+	}
 }
 
 // openGORM opens GORM on dsn through the e6data dialect: e6data.Open(dsn), or, when the

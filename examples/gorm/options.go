@@ -28,6 +28,9 @@ type options struct {
 	exportRows int
 	// light leaves out the dashboards that aggregate every order, for tests under -race.
 	light bool
+	// cluster, when set, is the mock cluster to run on instead of starting one (tests share
+	// one: loading the dataset takes a minute under -race).
+	cluster *mockCluster
 
 	telemetry telemetryOptions
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
-	"os"
 	"slices"
 	"sync"
 	"time"
@@ -64,7 +63,6 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 type demo struct {
 	o        options
 	srv      *mock.Server // nil against a real cluster
-	dir      string
 	env      env
 	meta     meta // guarded by mu once the report server runs
 	web      *reportServer
@@ -102,24 +100,14 @@ func setup(ctx context.Context, o options, stdout io.Writer) (_ *demo, err error
 	dsn := o.dsn
 	if dsn == "" {
 		begin := time.Now()
-		d.dir, err = os.MkdirTemp("", "e6data-gorm-demo-")
-		if err != nil {
-			return nil, err
+		m := o.cluster // tests share one
+		if m == nil {
+			if m, err = startMock(ctx, o.drainTimeout); err != nil {
+				return nil, err
+			}
+			d.closeFns = append(d.closeFns, m.close)
 		}
-		dir := d.dir
-		d.closeFns = append(d.closeFns, func() { _ = os.RemoveAll(dir) })
-		if d.srv, err = startMock(d.dir, o.drainTimeout); err != nil {
-			return nil, err
-		}
-		srv := d.srv
-		d.closeFns = append(d.closeFns, func() { _ = srv.Close() })
-		file, err := findDemoFile(ctx, d.dir)
-		if err != nil {
-			return nil, err
-		}
-		if d.env.facts, err = loadFacts(ctx, file); err != nil {
-			return nil, err
-		}
+		d.srv, d.env.facts = m.srv, m.facts
 		dsn = d.srv.DSN()
 		d.meta.mode, d.meta.initial = "mock", d.srv.ActiveStrategy()
 		fmt.Fprintf(stdout, "mock cluster on %s with the demo dataset (customers %d, products %d, orders %d); answer key read from its data file (%.1fs)\n",

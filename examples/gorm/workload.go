@@ -15,7 +15,7 @@ import (
 // answer key (f is nil when there is none: then only errors count).
 type scenario struct {
 	name   string
-	kind   string // dashboard, top-N, filter, paging, join, preload, batches, stream, custom
+	kind   string // dashboard, top-N, filter, paging, join, preload, batches, export, custom
 	weight int    // relative frequency among the interactive scenarios
 	long   bool   // a long-running operation, kept out of the latency percentiles
 	heavy  bool   // aggregates every order: about 0.2 s of the mock's CPU, far more under -race
@@ -55,11 +55,11 @@ func demoScenarios() []*scenario {
 func exportScenarios(all int) []*scenario {
 	rows := max(all/4, 1)
 	return []*scenario{
-		{name: fmt.Sprintf("export %d orders (Rows)", rows), kind: "stream", weight: 1, long: true,
+		{name: fmt.Sprintf("export %d orders (Rows)", rows), kind: "export", weight: 1, long: true,
 			run: func(ctx context.Context, db *gorm.DB, f *facts, rng *rand.Rand) outcome {
 				return exportOrders(ctx, db, f, rng, rows)
 			}},
-		{name: fmt.Sprintf("export %d orders (FindInBatches)", all), kind: "batches", weight: 1, long: true,
+		{name: fmt.Sprintf("export %d orders (FindInBatches)", all), kind: "export", weight: 1, long: true,
 			run: func(ctx context.Context, db *gorm.DB, f *facts, _ *rand.Rand) outcome {
 				return exportInBatches(ctx, db, f, all, max(all/10, 1))
 			}},
