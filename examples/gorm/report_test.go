@@ -44,7 +44,7 @@ func sampleReport(t testing.TB) Report {
 			switches = switches[1:]
 		}
 		switch {
-		case end >= 2.9 && end < 4.1, end >= 5 && end < 6.9:
+		case end >= 2.9 && end < 4.2, end >= 5 && end < 7:
 			colour = "green"
 		default:
 			colour = "blue"
@@ -83,11 +83,14 @@ func TestSampleReport(t *testing.T) {
 	assert.Equal(t, [2]int{9, 1}, [2]int{r.Seconds[2].Blue, r.Seconds[2].Green}, "2.9 s was served by green")
 	assert.Equal(t, [2]int{0, 10}, [2]int{r.Seconds[3].Blue, r.Seconds[3].Green})
 	assert.Equal(t, 1, r.Seconds[6].Replays)
-	assert.Equal(t, []Segment{{0, 2.9, "blue"}, {2.9, 4.1, "green"}, {4.1, 5, "blue"}, {5, 6.9, "green"}, {6.9, 10, "blue"}}, roundBand(r.Band))
+	assert.Equal(t, []Segment{{0, 2.9, "blue"}, {2.9, 4.2, "green"}, {4.2, 5, "blue"}, {5, 7, "green"}, {7, 10, "blue"}}, roundBand(r.Band),
+		"a switch happens when its deployment returns")
+	assert.InDelta(t, 100, r.Switches[1].WaitedMs, 0.01)
 	require.Len(t, r.Failures, 2)
 	assert.Equal(t, "failed", r.Failures[0].Kind)
 	assert.Equal(t, "wrong", r.Failures[1].Kind)
 	assert.Equal(t, "#3 announced blue→green at 5.00s (1.20s before)", r.Failures[0].LastSwitch)
+	assert.Equal(t, 0, r.Seconds[6].Blue, "6.9 s asked for a switch to blue, which happened at 7 s")
 }
 
 func roundBand(b []Segment) []Segment {

@@ -41,8 +41,10 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	case rep.Totals.Failed > 0 || rep.Totals.Wrong > 0:
 		fmt.Fprintf(stdout, "FAIL: %d failed, %d wrong\n", rep.Totals.Failed, rep.Totals.Wrong)
 		code = exitFailed
+	case rep.Totals.Checked:
+		fmt.Fprintln(stdout, "PASS: every query succeeded with the right result")
 	default:
-		fmt.Fprintln(stdout, "PASS: every query succeeded"+map[bool]string{true: " with the right result", false: ""}[rep.Totals.Checked])
+		fmt.Fprintln(stdout, "PASS: every query succeeded (results not checked)")
 	}
 	if o.report != "" {
 		if err := writeReportFile(o.report, rep); err != nil {

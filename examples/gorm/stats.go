@@ -179,12 +179,13 @@ func (r *recorder) lastSwitchLocked(t time.Time) string {
 	return fmt.Sprintf("#%d %s %s→%s at %.2fs (%.2fs before)", len(r.switches), sw.Kind, sw.From, sw.To, sw.At, r.at(t)-sw.At)
 }
 
-// switched records a blue/green switch that started at begin and returned at end.
+// switched records a blue/green switch: the deployment was asked for at begin and switched at
+// end (it first waits for the previous deployment's drain).
 func (r *recorder) switched(kind, from, to string, begin, end time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.switches = append(r.switches, SwitchEvent{
-		At: r.at(begin), Kind: kind, From: from, To: to, TookMs: float64(end.Sub(begin)) / float64(time.Millisecond),
+		At: r.at(end), Kind: kind, From: from, To: to, WaitedMs: float64(end.Sub(begin)) / float64(time.Millisecond),
 	})
 }
 
@@ -261,7 +262,7 @@ type SwitchEvent struct {
 	Kind   string  `json:"kind"`
 	From   string  `json:"from"`
 	To     string  `json:"to"`
-	TookMs float64 `json:"tookMs"` // how long the deployment call took (an announced one waits for the previous drain)
+	WaitedMs float64 `json:"waitedMs"` // how long the deployment waited for the previous one's drain to end
 }
 
 // ScenarioSummary sums up one kind of query.

@@ -68,7 +68,7 @@ func exportScenarios(all int) []*scenario {
 
 // customScenario runs the user's own query and counts its rows; its result is not checked.
 func customScenario(query string) *scenario {
-	return &scenario{name: "-query", kind: "custom", weight: 1,
+	return &scenario{name: "-query (unchecked)", kind: "custom", weight: 1,
 		run: func(ctx context.Context, db *gorm.DB, _ *facts, _ *rand.Rand) outcome {
 			var o outcome
 			tx := db.WithContext(ctx).Raw(query)
