@@ -34,14 +34,15 @@ type facts struct {
 	orderIDsStatus map[string][]int64 // order ids per status, ascending
 	orderIDsCust   map[int64][]int64  // order ids per customer, ascending
 
-	statusBoard  []statusRow           // orders and units per status
-	countryBoard []countryRow          // orders, buyers and units per customer country
-	monthBoard   map[int][]monthRow    // orders per month of ordered_at, per year
-	topCustomers []unitsRow            // customers by units bought, best first (top maxTopN)
-	topProducts  map[string][]unitsRow // per category: products by units sold (top maxTopN)
-	aboveAverage map[string]int64      // per category: products priced above its average
-	statusQty    map[statusQty]int64   // orders per (status, quantity)
-	loyal        map[loyalKey][]int64  // active customers of a country with at least the points
+	months       []string                         // "2006-01" of every month with orders, sorted
+	statusBoard  map[string][]statusRow           // per month: orders and units per status
+	countryBoard map[string][]countryRow          // per month: orders, buyers and units per customer country
+	dayBoard     map[string][]dayRow              // per month: orders per day
+	topCustomers map[string][]unitsRow            // per month: customers by units bought, best first (top maxTopN)
+	topProducts  map[string]map[string][]unitsRow // per month and category: products by units sold (top maxTopN)
+	aboveAverage map[string]int64                 // per category: products priced above its average
+	statusQty    map[statusQty]int64              // orders per (status, quantity)
+	loyal        map[loyalKey][]int64             // active customers of a country with at least the points
 }
 
 // maxTopN is the longest top-N list the workload asks for.
@@ -87,9 +88,9 @@ type countryRow struct {
 	Units   int64
 }
 
-// monthRow is one month of the monthly dashboard.
-type monthRow struct {
-	Month  time.Time
+// dayRow is one day of the daily dashboard.
+type dayRow struct {
+	Day    time.Time
 	Orders int64
 }
 
@@ -148,8 +149,11 @@ func loadFacts(ctx context.Context, file string) (*facts, error) {
 	f := &facts{
 		orderIDsStatus: map[string][]int64{},
 		orderIDsCust:   map[int64][]int64{},
-		monthBoard:     map[int][]monthRow{},
-		topProducts:    map[string][]unitsRow{},
+		statusBoard:    map[string][]statusRow{},
+		countryBoard:   map[string][]countryRow{},
+		dayBoard:       map[string][]dayRow{},
+		topCustomers:   map[string][]unitsRow{},
+		topProducts:    map[string]map[string][]unitsRow{},
 		aboveAverage:   map[string]int64{},
 		statusQty:      map[statusQty]int64{},
 		loyal:          map[loyalKey][]int64{},
@@ -218,122 +222,31 @@ func (f *facts) loadRows(ctx context.Context, db *sql.DB) error {
 // derive computes the aggregates the workload asks for from the rows, in Go: a second
 // implementation of each GROUP BY, JOIN and subquery, independent of the SQL engine.
 func (f *facts) derive() {
-	type tally struct{ orders, units int64 }
-	byStatus := map[string]*tally{}
-	type country struct {
-		tally
-		buyers map[int64]bool
-	}
-	byCountry := map[string]*country{}
-	months := map[string]int64{}
-	custUnits := map[int64]int64{}
-	prodUnits := map[int64]int64{}
+	statuses, countries := map[string]bool{}, map[string]bool{}
 	for id, o := range f.orders {
 		if id == 0 {
 			continue
 		}
-		q := int64(o.quantity.Int32) // 0 when NULL: SUM skips NULLs
 		if o.status.Valid {
-			u := byStatus[o.status.String]
-			if u == nil {
-				u = &tally{}
-				byStatus[o.status.String] = u
-				f.statuses = append(f.statuses, o.status.String)
-			}
-			u.orders++
-			u.units += q
+			statuses[o.status.String] = true
 			f.orderIDsStatus[o.status.String] = append(f.orderIDsStatus[o.status.String], int64(id))
 			if o.quantity.Valid {
 				f.statusQty[statusQty{o.status.String, o.quantity.Int32}]++
 			}
 		}
 		if o.customerID.Valid {
-			cid := o.customerID.Int64
-			f.orderIDsCust[cid] = append(f.orderIDsCust[cid], int64(id))
-			custUnits[cid] += q
-			if cid < int64(len(f.customers)) && f.customers[cid].country.Valid {
-				name := f.customers[cid].country.String
-				c := byCountry[name]
-				if c == nil {
-					c = &country{buyers: map[int64]bool{}}
-					byCountry[name] = c
-				}
-				c.orders++
-				c.units += q
-				c.buyers[cid] = true
-			}
-		}
-		if o.productID.Valid {
-			prodUnits[o.productID.Int64] += q
-		}
-		if o.orderedAt.Valid && len(o.orderedAt.String) >= 7 {
-			months[o.orderedAt.String[:7]]++
+			f.orderIDsCust[o.customerID.Int64] = append(f.orderIDsCust[o.customerID.Int64], int64(id))
 		}
 	}
-	slices.Sort(f.statuses)
-	for _, s := range f.statuses {
-		f.statusBoard = append(f.statusBoard, statusRow{s, byStatus[s].orders, byStatus[s].units})
-	}
-	for name := range byCountry {
-		f.countries = append(f.countries, name)
-	}
-	seen := map[string]bool{}
-	for _, c := range f.customers {
-		if c.country.Valid && !seen[c.country.String] && byCountry[c.country.String] == nil {
-			f.countries = append(f.countries, c.country.String) // a country with no orders
-		}
-		seen[c.country.String] = true
-	}
-	slices.Sort(f.countries)
-	for _, name := range f.countries {
-		if c := byCountry[name]; c != nil {
-			f.countryBoard = append(f.countryBoard, countryRow{name, c.orders, int64(len(c.buyers)), c.units})
+	f.statuses = slices.Sorted(maps.Keys(statuses))
+	for id, c := range f.customers {
+		if id > 0 && c.country.Valid {
+			countries[c.country.String] = true
 		}
 	}
-	for _, m := range slices.Sorted(maps.Keys(months)) {
-		t, err := time.Parse("2006-01", m)
-		if err != nil {
-			continue // not a timestamp the mock writes; no month for it
-		}
-		f.monthBoard[t.Year()] = append(f.monthBoard[t.Year()], monthRow{t, months[m]})
-	}
-	f.topCustomers = top(custUnits)
-
-	// Products by category: units sold, and the prices for the category average.
-	type prices struct{ sum, n int64 }
-	byCategory := map[string]map[int64]int64{}
-	avg := map[string]*prices{}
-	for id, p := range f.products {
-		if id == 0 || !p.category.Valid {
-			continue
-		}
-		c := p.category.String
-		if byCategory[c] == nil {
-			byCategory[c] = map[int64]int64{}
-			avg[c] = &prices{}
-			f.categories = append(f.categories, c)
-		}
-		if u, ok := prodUnits[int64(id)]; ok {
-			byCategory[c][int64(id)] = u
-		}
-		if p.priceCents.Valid {
-			avg[c].sum += p.priceCents.Int64
-			avg[c].n++
-		}
-	}
-	slices.Sort(f.categories)
-	for _, c := range f.categories {
-		f.topProducts[c] = top(byCategory[c])
-		var n int64
-		for id, p := range f.products {
-			// price > sum/n, exactly: price·n > sum
-			if id > 0 && p.category.Valid && p.category.String == c && p.priceCents.Valid && p.priceCents.Int64*avg[c].n > avg[c].sum {
-				n++
-			}
-		}
-		f.aboveAverage[c] = n
-	}
-
+	f.countries = slices.Sorted(maps.Keys(countries))
+	f.deriveMonths()
+	f.deriveProducts()
 	for _, country := range f.countries {
 		for _, p := range loyaltyThresholds {
 			ids := []int64{} // an empty answer is an answer
@@ -344,6 +257,125 @@ func (f *facts) derive() {
 				}
 			}
 			f.loyal[loyalKey{country, p}] = ids
+		}
+	}
+}
+
+// deriveMonths computes the dashboards of each month of ordered_at.
+func (f *facts) deriveMonths() {
+	type tally struct{ orders, units int64 }
+	type country struct {
+		tally
+		buyers map[int64]bool
+	}
+	type month struct {
+		status    map[string]*tally
+		country   map[string]*country
+		days      map[string]int64
+		customers map[int64]int64 // units
+		products  map[int64]int64 // units
+	}
+	months := map[string]*month{}
+	for id, o := range f.orders {
+		if id == 0 || !o.orderedAt.Valid || len(o.orderedAt.String) < 10 {
+			continue
+		}
+		key := o.orderedAt.String[:7]
+		m := months[key]
+		if m == nil {
+			m = &month{status: map[string]*tally{}, country: map[string]*country{}, days: map[string]int64{},
+				customers: map[int64]int64{}, products: map[int64]int64{}}
+			months[key] = m
+		}
+		q := int64(o.quantity.Int32) // 0 when NULL: SUM skips NULLs
+		m.days[o.orderedAt.String[:10]]++
+		if o.status.Valid {
+			t := m.status[o.status.String]
+			if t == nil {
+				t = &tally{}
+				m.status[o.status.String] = t
+			}
+			t.orders++
+			t.units += q
+		}
+		if o.customerID.Valid {
+			cid := o.customerID.Int64
+			m.customers[cid] += q
+			if cid < int64(len(f.customers)) && f.customers[cid].country.Valid {
+				name := f.customers[cid].country.String
+				c := m.country[name]
+				if c == nil {
+					c = &country{buyers: map[int64]bool{}}
+					m.country[name] = c
+				}
+				c.orders++
+				c.units += q
+				c.buyers[cid] = true
+			}
+		}
+		if o.productID.Valid {
+			m.products[o.productID.Int64] += q
+		}
+	}
+	f.months = slices.Sorted(maps.Keys(months))
+	for _, key := range f.months {
+		m := months[key]
+		for _, s := range slices.Sorted(maps.Keys(m.status)) {
+			f.statusBoard[key] = append(f.statusBoard[key], statusRow{s, m.status[s].orders, m.status[s].units})
+		}
+		for _, c := range slices.Sorted(maps.Keys(m.country)) {
+			t := m.country[c]
+			f.countryBoard[key] = append(f.countryBoard[key], countryRow{c, t.orders, int64(len(t.buyers)), t.units})
+		}
+		for _, d := range slices.Sorted(maps.Keys(m.days)) {
+			day, err := time.Parse(time.DateOnly, d)
+			if err != nil {
+				continue // not a timestamp the mock writes; no day for it
+			}
+			f.dayBoard[key] = append(f.dayBoard[key], dayRow{day, m.days[d]})
+		}
+		f.topCustomers[key] = top(m.customers)
+		f.topProducts[key] = map[string][]unitsRow{}
+		byCategory := map[string]map[int64]int64{}
+		for pid, u := range m.products {
+			if pid < int64(len(f.products)) && f.products[pid].category.Valid {
+				c := f.products[pid].category.String
+				if byCategory[c] == nil {
+					byCategory[c] = map[int64]int64{}
+				}
+				byCategory[c][pid] = u
+			}
+		}
+		for c, units := range byCategory {
+			f.topProducts[key][c] = top(units)
+		}
+	}
+}
+
+// deriveProducts computes the categories and, per category, the products priced above its
+// average.
+func (f *facts) deriveProducts() {
+	type prices struct{ sum, n int64 }
+	avg := map[string]*prices{}
+	for id, p := range f.products {
+		if id == 0 || !p.category.Valid {
+			continue
+		}
+		a := avg[p.category.String]
+		if a == nil {
+			a = &prices{}
+			avg[p.category.String] = a
+		}
+		if p.priceCents.Valid {
+			a.sum += p.priceCents.Int64
+			a.n++
+		}
+	}
+	f.categories = slices.Sorted(maps.Keys(avg))
+	for id, p := range f.products {
+		// AVG skips NULL prices; price > sum/n exactly: price·n > sum
+		if a := avg[p.category.String]; id > 0 && p.category.Valid && p.priceCents.Valid && p.priceCents.Int64*a.n > a.sum {
+			f.aboveAverage[p.category.String]++
 		}
 	}
 }

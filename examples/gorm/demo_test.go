@@ -47,14 +47,12 @@ func TestMain(m *testing.M) {
 }
 
 // testOptions are the demo's defaults scaled for a test, on the shared cluster: a smaller
-// export and no dashboard over all 100,000 orders (TestScenariosCheckResults checks those), so
-// that every query fits between two deployments even on a loaded machine.
+// export, so that it fits between two deployments even on a loaded machine.
 func testOptions(t *testing.T, args ...string) options {
 	t.Helper()
 	o, err := parseOptions(args, func(string) string { return "" }, io.Discard)
 	require.NoError(t, err)
 	o.exportRows = 4_000
-	o.light = true
 	o.cluster = sharedCluster(t)
 	return o
 }
@@ -191,20 +189,25 @@ func TestScenariosCheckResults(t *testing.T) {
 func cloneFacts(f *facts) *facts {
 	c := *f
 	c.orders, c.customers, c.products = slices.Clone(f.orders), slices.Clone(f.customers), slices.Clone(f.products)
-	c.statusBoard, c.countryBoard = slices.Clone(f.statusBoard), slices.Clone(f.countryBoard)
-	c.topCustomers, c.countries = slices.Clone(f.topCustomers), slices.Clone(f.countries)
-	c.monthBoard, c.topProducts, c.loyal = map[int][]monthRow{}, map[string][]unitsRow{}, map[loyalKey][]int64{}
-	for k, v := range f.monthBoard {
-		c.monthBoard[k] = slices.Clone(v)
-	}
+	c.statusBoard, c.countryBoard, c.dayBoard = cloneMap(f.statusBoard), cloneMap(f.countryBoard), cloneMap(f.dayBoard)
+	c.topCustomers, c.countries = cloneMap(f.topCustomers), slices.Clone(f.countries)
+	c.topProducts, c.loyal = map[string]map[string][]unitsRow{}, map[loyalKey][]int64{}
 	for k, v := range f.topProducts {
-		c.topProducts[k] = slices.Clone(v)
+		c.topProducts[k] = cloneMap(v)
 	}
 	for k, v := range f.loyal {
 		c.loyal[k] = slices.Clone(v)
 	}
 	c.aboveAverage, c.statusQty = maps.Clone(f.aboveAverage), maps.Clone(f.statusQty)
 	return &c
+}
+
+func cloneMap[K comparable, V any](m map[K][]V) map[K][]V {
+	c := make(map[K][]V, len(m))
+	for k, v := range m {
+		c[k] = slices.Clone(v)
+	}
+	return c
 }
 
 // corrupt changes every answer in f.
@@ -218,23 +221,31 @@ func corrupt(f *facts) {
 	for i := range f.products {
 		f.products[i].sku += "?"
 	}
-	for i := range f.statusBoard {
-		f.statusBoard[i].Units++
-	}
-	for i := range f.countryBoard {
-		f.countryBoard[i].Buyers++
-	}
-	for _, ms := range f.monthBoard {
-		for i := range ms {
-			ms[i].Orders++
+	for _, rows := range f.statusBoard {
+		for i := range rows {
+			rows[i].Units++
 		}
 	}
-	for i := range f.topCustomers {
-		f.topCustomers[i].Units++
+	for _, rows := range f.countryBoard {
+		for i := range rows {
+			rows[i].Buyers++
+		}
 	}
-	for _, us := range f.topProducts {
-		for i := range us {
-			us[i].ID++
+	for _, rows := range f.dayBoard {
+		for i := range rows {
+			rows[i].Orders++
+		}
+	}
+	for _, rows := range f.topCustomers {
+		for i := range rows {
+			rows[i].Units++
+		}
+	}
+	for _, byCategory := range f.topProducts {
+		for _, rows := range byCategory {
+			for i := range rows {
+				rows[i].ID++
+			}
 		}
 	}
 	for k := range f.aboveAverage {

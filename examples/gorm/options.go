@@ -26,8 +26,6 @@ type options struct {
 	// exportRows is how many orders the export worker reads in batches (a quarter of them in
 	// one stream); all 100,000 by default, fewer in tests.
 	exportRows int
-	// light leaves out the dashboards that aggregate every order, for tests under -race.
-	light bool
 	// cluster, when set, is the mock cluster to run on instead of starting one (tests share
 	// one: loading the dataset takes a minute under -race).
 	cluster *mockCluster
@@ -55,7 +53,7 @@ Flags:
 		fs.PrintDefaults()
 	}
 	fs.DurationVar(&o.duration, "duration", 20*time.Second, "how long the workload runs")
-	fs.IntVar(&o.workers, "workers", 4, "concurrent workers issuing interactive queries (one more streams the export)")
+	fs.IntVar(&o.workers, "workers", 3, "concurrent workers issuing interactive queries (one more streams the export)")
 	fs.DurationVar(&o.switchEvery, "switch-every", 800*time.Millisecond, "interval between blue/green deployments of the mock cluster, alternately announced and abrupt")
 	fs.DurationVar(&o.drainTimeout, "drain-timeout", time.Second, "how long an announced deployment lets the old colour finish its running queries before it retires it (and cuts those still running); the next deployment waits for it")
 	fs.StringVar(&o.report, "report", "", "write the HTML report (timeline chart and summary) to this file")

@@ -23,7 +23,7 @@ func TestParseOptions(t *testing.T) {
 	defaults, err := parseOptions(nil, env(""), io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, 20*time.Second, defaults.duration)
-	assert.Equal(t, 4, defaults.workers)
+	assert.Equal(t, 3, defaults.workers)
 	assert.Equal(t, 800*time.Millisecond, defaults.switchEvery)
 	assert.Equal(t, time.Second, defaults.drainTimeout)
 	assert.Equal(t, 100_000, defaults.exportRows)

@@ -6,7 +6,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
-	"slices"
 	"sync"
 	"time"
 
@@ -164,9 +163,6 @@ func (d *demo) runWorkload(ctx context.Context, stdout io.Writer) (rep Report, i
 	defer cancel()
 
 	scs := demoScenarios()
-	if o.light {
-		scs = slices.DeleteFunc(scs, func(sc *scenario) bool { return sc.heavy })
-	}
 	long := [][]*scenario{exportScenarios(o.exportRows)}
 	switch {
 	case o.dsn != "" && o.query != "":

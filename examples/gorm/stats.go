@@ -258,10 +258,10 @@ type Segment struct {
 
 // SwitchEvent is one blue/green switch.
 type SwitchEvent struct {
-	At     float64 `json:"at"` // seconds
-	Kind   string  `json:"kind"`
-	From   string  `json:"from"`
-	To     string  `json:"to"`
+	At       float64 `json:"at"` // seconds
+	Kind     string  `json:"kind"`
+	From     string  `json:"from"`
+	To       string  `json:"to"`
 	WaitedMs float64 `json:"waitedMs"` // how long the deployment waited for the previous one's drain to end
 }
 
