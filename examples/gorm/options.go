@@ -58,12 +58,19 @@ Flags:
 	fs.DurationVar(&o.drainTimeout, "drain-timeout", time.Second, "how long an announced deployment lets the old colour finish its running queries before it retires it (and cuts those still running); the next deployment waits for it")
 	fs.StringVar(&o.report, "report", "", "write the HTML report (timeline chart and summary) to this file")
 	fs.StringVar(&o.httpAddr, "http", "", "serve the report live on this address (e.g. 127.0.0.1:8080) while the demo runs, and after it until interrupted")
-	fs.StringVar(&o.dsn, "dsn", getenv("E6DATA_DSN"), "run against this cluster instead of the mock (default $E6DATA_DSN): no deployments, no result checks")
+	// Not the flag's default: -h would print the DSN, token included.
+	fs.StringVar(&o.dsn, "dsn", "", "run against this cluster instead of the mock (default $E6DATA_DSN): no deployments, no result checks")
 	fs.StringVar(&o.query, "query", "", "your own SQL query: with -dsn the workers run only it; with the mock it joins the mix (unchecked)")
-	fs.Uint64Var(&o.seed, "seed", uint64(time.Now().UnixNano()), "seed of the workload's random choices")
+	fs.Uint64Var(&o.seed, "seed", 0, "seed of the workload's random choices, to repeat a run (default: a new one, printed in the summary)")
 	registerTelemetryFlags(fs, &o.telemetry)
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if o.dsn == "" {
+		o.dsn = getenv("E6DATA_DSN")
+	}
+	if o.seed == 0 {
+		o.seed = uint64(time.Now().UnixNano())
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("%w: unexpected arguments %q: every option is a flag (see -h)", errUsage, fs.Args())

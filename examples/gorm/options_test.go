@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,6 +49,7 @@ func TestParseOptions(t *testing.T) {
 			}},
 		{name: "E6DATA_DSN", env: "e6data://u:secret@h:443/db",
 			check: func(t *testing.T, o options) { assert.Equal(t, "e6data://u:secret@h:443/db", o.dsn) }},
+		{name: "random seed", check: func(t *testing.T, o options) { assert.NotZero(t, o.seed) }},
 		{name: "-dsn wins and is redacted", env: "e6data://env", args: []string{"-dsn", "e6data://u:secret@h/db", "-query", "SELECT 1"},
 			check: func(t *testing.T, o options) {
 				assert.Equal(t, "e6data://u:secret@h/db", o.dsn)
@@ -75,8 +77,11 @@ func TestParseOptions(t *testing.T) {
 		})
 	}
 
-	_, err = parseOptions([]string{"-h"}, env(""), io.Discard)
+	var help strings.Builder
+	_, err = parseOptions([]string{"-h"}, env("e6data://u:secret@h:443/db"), &help)
 	assert.True(t, errors.Is(err, flag.ErrHelp))
+	assert.Contains(t, help.String(), "-switch-every")
+	assert.NotContains(t, help.String(), "secret", "the usage text never shows the DSN of $E6DATA_DSN")
 	_, err = parseOptions([]string{"-duration", "soon"}, env(""), io.Discard)
 	assert.Error(t, err, "the flag package's own error")
 }

@@ -96,7 +96,7 @@ func summaryText(r Report) string {
 	if r.Mode == "cluster" {
 		where = "the cluster of -dsn"
 	}
-	fmt.Fprintf(&b, "\ngorm-e6data demo: %.1fs against %s, %d workers + %d export stream(s)\n", r.Elapsed, where, r.Workers, r.Streams)
+	fmt.Fprintf(&b, "\ngorm-e6data demo: %.1fs against %s, %d workers + %d export stream(s), -seed %d\n", r.Elapsed, where, r.Workers, r.Streams, r.Seed)
 	fmt.Fprintf(&b, "  queries    %d GORM calls (%d statements, %d rows), %.0f/s, p50 %s, p99 %s\n",
 		t.Queries, t.Statements, t.Rows, t.QPS, ms(t.P50), ms(t.P99))
 	fmt.Fprintf(&b, "  switches   %d: %d announced, %d abrupt\n", t.Switches, t.Announced, t.Abrupt)

@@ -97,7 +97,7 @@ func setup(ctx context.Context, o options, stdout io.Writer) (_ *demo, err error
 	if d.tel.shutdown != nil {
 		d.closeFns = append(d.closeFns, func() { _ = d.tel.shutdown(context.Background()) })
 	}
-	d.meta = meta{workers: o.workers, command: o.command}
+	d.meta = meta{workers: o.workers, command: o.command, seed: o.seed}
 	dsn := o.dsn
 	if dsn == "" {
 		begin := time.Now()
@@ -204,4 +204,5 @@ type meta struct {
 	workers int
 	streams int
 	command string
+	seed    uint64
 }

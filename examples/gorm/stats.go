@@ -205,6 +205,7 @@ type Report struct {
 	Workers   int               `json:"workers"`
 	Streams   int               `json:"streams"` // workers streaming the large export
 	Command   string            `json:"command"`
+	Seed      uint64            `json:"seed"` // -seed to repeat the run's choices
 	Totals    Totals            `json:"totals"`
 	Seconds   []Second          `json:"seconds"`
 	Band      []Segment         `json:"band"`
@@ -307,6 +308,7 @@ func (r *recorder) snapshot(m meta) Report {
 		Workers:  m.workers,
 		Streams:  m.streams,
 		Command:  m.command,
+		Seed:     m.seed,
 		Started:  r.start,
 		Elapsed:  elapsed.Seconds(),
 		Finished: r.finished,
