@@ -169,6 +169,7 @@ func (s *State) effective() string {
 // publish refreshes the lock-free view. Call with mu held after any change.
 func (s *State) publish() {
 	s.view.Store(&view{colour: s.effective(), gen: s.gen})
+	s.met.active(s.effective())
 }
 
 // saveRecord writes the current colour to the store. Call without mu: stores do I/O. Errors
