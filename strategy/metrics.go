@@ -22,9 +22,9 @@ const (
 	MetricPins              = "e6data.strategy.pins"
 	MetricAutoResumes       = "e6data.cluster.auto_resumes"
 
-	// MetricActive is a gauge per colour (attribute strategy): 1 for the colour new work goes
-	// to, 0 for the other; both 0 while the colour is unknown (not yet detected, or forgotten
-	// after a 456).
+	// MetricActive is a gauge per colour (attribute strategy), without a unit: 1 for the
+	// colour new work goes to, 0 for the other; both 0 while the colour is unknown (not yet
+	// detected, or forgotten after a 456).
 	MetricActive = "e6data.strategy.active"
 	// MetricQueryDuration is the duration of each statement, from QueryContext or ExecContext
 	// until its result was closed (for a query, the caller's reading time included), with the

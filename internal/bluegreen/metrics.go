@@ -55,6 +55,11 @@ type queryOutcome struct {
 	ok     bool
 }
 
+// secondsBuckets are the histogram bucket bounds of the durations, in seconds (OpenTelemetry's
+// default bounds suit milliseconds: in seconds they would put every query in one bucket). From
+// a millisecond, a query against a nearby or in-process cluster, to 5 minutes.
+var secondsBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300}
+
 // newMeters builds the instruments on mp (nil: no-op). Instrument errors fall back to no-op
 // instruments: metrics never fail the driver.
 func newMeters(mp metric.MeterProvider, key Key) meters {
@@ -71,7 +76,7 @@ func newMeters(mp metric.MeterProvider, key Key) meters {
 		return c
 	}
 	hist := func(name, desc string) metric.Float64Histogram {
-		h, err := m.Float64Histogram(name, metric.WithDescription(desc), metric.WithUnit("s"))
+		h, err := m.Float64Histogram(name, metric.WithDescription(desc), metric.WithUnit("s"), metric.WithExplicitBucketBoundaries(secondsBuckets...))
 		if err != nil || h == nil {
 			h, _ = nm.Float64Histogram(name)
 		}
@@ -81,7 +86,7 @@ func newMeters(mp metric.MeterProvider, key Key) meters {
 	if err != nil || pins == nil {
 		pins, _ = nm.Int64UpDownCounter(strategy.MetricPins)
 	}
-	active, err := m.Int64Gauge(strategy.MetricActive, metric.WithDescription("1 for the colour new work goes to, 0 for the other."), metric.WithUnit("1"))
+	active, err := m.Int64Gauge(strategy.MetricActive, metric.WithDescription("1 for the colour new work goes to, 0 for the other."))
 	if err != nil || active == nil {
 		active, _ = nm.Int64Gauge(strategy.MetricActive)
 	}
