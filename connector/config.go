@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 )
 
@@ -150,8 +151,21 @@ type Config struct {
 	// Logger receives the driver's structured logs. nil: silent.
 	Logger *slog.Logger
 	// DialOptions are appended to the driver's own gRPC dial options, so they can override
-	// them.
+	// them. For a span per gRPC call under each query's span (see TracerProvider), add
+	// OpenTelemetry's gRPC stats handler:
+	//
+	//	cfg.DialOptions = append(cfg.DialOptions, grpc.WithStatsHandler(otelgrpc.NewClientHandler(
+	//		otelgrpc.WithTracerProvider(tp)))) // go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc
 	DialOptions []grpc.DialOption
+	// TracerProvider, when set, receives a span per statement: "e6data.query" for QueryContext
+	// (until its rows are closed) and "e6data.exec" for ExecContext, with the colour it ran on
+	// (e6data.strategy), its query id (e6data.query_id), how many times it was run
+	// (e6data.attempts), its replays (e6data.replays, e6data.replayed_rows), an event per
+	// re-run and replay, and a failure as the span's status. The span is in the context of the
+	// statement's gRPC calls, so a gRPC stats handler in DialOptions adds their spans under it.
+	// The SQL text is not recorded (it carries the interpolated arguments). nil, the default: no
+	// spans; use otel.GetTracerProvider() for the global provider.
+	TracerProvider trace.TracerProvider
 	// TokenSource, when set, is asked for the token at each authentication, so a rotated token
 	// is picked up; Token may then be empty.
 	TokenSource func(ctx context.Context) (string, error)

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
@@ -86,6 +88,9 @@ type Connector struct {
 
 	state     *bluegreen.Use // blue/green state of the cluster, shared in the process
 	stopProbe func()
+
+	tracer    trace.Tracer         // nil without Config.TracerProvider (see trace.go)
+	spanAttrs []attribute.KeyValue // what every statement span carries
 }
 
 // The Connector is what database/sql needs, and sql.DB.Close closes it.
@@ -141,6 +146,7 @@ func NewConnector(cfg Config) (*Connector, error) {
 	conn.ctx, conn.stop, conn.state = ctx, stop, state
 	conn.cc, conn.qe, conn.cs = cc, e6pb.NewQueryEngineServiceClient(cc), e6pb.NewClusterServiceClient(cc)
 	conn.log = log.With("cluster", c.Addr())
+	conn.tracer, conn.spanAttrs = newTracer(c), spanAttributes(c)
 	if c.HealthProbeInterval > 0 {
 		prober := conn.newConn()
 		conn.stopProbe = state.StartProbe(ctx, c.HealthProbeInterval, prober.probe)

@@ -89,6 +89,7 @@ func (cn *Conn) startQueryWithin(ctx context.Context, sqlText string, fetchFirst
 			return nil, nil, exhausted(attempt, err)
 		}
 		cn.c.state.CountRetry(q.id, attempt+1, err)
+		observationFrom(ctx).rerun(q.id, attempt+1, err) // trace.go
 		cn.c.log.LogAttrs(ctx, slog.LevelInfo, "e6data: re-running query", slog.String("query_id", q.id),
 			slog.Int("attempt", attempt+1), slog.String("reason", err.Error()))
 		if err := sleepBackoff(ctx, attempt); err != nil {

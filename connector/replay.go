@@ -31,6 +31,7 @@ func (r *rows) replay(cause error) error {
 			if q.info != nil {
 				q.info.replayed(r.delivered)
 			}
+			observationFrom(q.ctx).replay(old.id, q.id, r.delivered) // trace.go
 			r.follow(q, ch, hashes, row)
 			return nil
 		}

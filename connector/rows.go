@@ -186,5 +186,10 @@ func (r *rows) Close() error {
 	r.stopPrefetch()
 	r.cur, r.curHash = nil, nil
 	r.q.clearOnServer()
+	var err error
+	if r.err != io.EOF {
+		err = r.err // nil when the caller closed the rows before the end: not a failure
+	}
+	observationFrom(r.q.ctx).end(r.q, err) // trace.go
 	return nil
 }

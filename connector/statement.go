@@ -22,8 +22,10 @@ func (cn *Conn) query(ctx context.Context, text string) (driver.Rows, error) {
 		return nil, driver.ErrBadConn
 	}
 	began := time.Now()
+	ctx, ob := cn.observe(ctx, spanQuery) // ended when the rows are closed (rows.Close)
 	q, first, err := cn.startQuery(ctx, text, true)
 	if err != nil {
+		ob.end(nil, err)
 		return nil, err
 	}
 	if q.info != nil {
@@ -52,11 +54,14 @@ func (cn *Conn) exec(ctx context.Context, text string) (driver.Result, error) {
 	if !cn.IsValid() {
 		return nil, driver.ErrBadConn
 	}
+	ctx, ob := cn.observe(ctx, spanExec)
 	q, _, err := cn.startQuery(ctx, text, false)
 	if err != nil {
+		ob.end(nil, err)
 		return nil, err
 	}
 	q.clearOnServer()
+	ob.end(q, nil)
 	return result{rowsAffected: max(q.md.RowCount, 0)}, nil
 }
 

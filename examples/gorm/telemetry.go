@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 
 	"github.com/e6data/gorm-e6data/connector"
@@ -13,11 +14,17 @@ import (
 // in registerTelemetryFlags, and setupTelemetry starts them and says how the driver must be
 // configured to feed them. With nothing configured the demo opens GORM with e6data.Open(dsn).
 
-// telemetryOptions are the demo's telemetry settings (none yet).
-type telemetryOptions struct{}
+// telemetryOptions are the demo's telemetry settings.
+type telemetryOptions struct {
+	// metricsAddr, when set, serves the driver's OpenTelemetry metrics in Prometheus format at
+	// http://ADDR/metrics (see metrics.go and dashboard.json).
+	metricsAddr string
+}
 
 // registerTelemetryFlags adds the telemetry flags to fs.
-func registerTelemetryFlags(fs *flag.FlagSet, o *telemetryOptions) {}
+func registerTelemetryFlags(fs *flag.FlagSet, o *telemetryOptions) {
+	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve the driver's metrics in Prometheus format at http://`ADDR`/metrics (e.g. 127.0.0.1:9464)")
+}
 
 // telemetry is what setupTelemetry started.
 type telemetry struct {
@@ -31,5 +38,16 @@ type telemetry struct {
 
 // setupTelemetry starts the exporters o asks for; it may print where they serve to stdout.
 func setupTelemetry(ctx context.Context, o telemetryOptions, stdout io.Writer) (telemetry, error) {
-	return telemetry{}, nil
+	if o.metricsAddr == "" {
+		return telemetry{}, nil
+	}
+	mp, shutdown, err := serveMetrics(o.metricsAddr)
+	if err != nil {
+		return telemetry{}, fmt.Errorf("-metrics-addr %s: %w", o.metricsAddr, err)
+	}
+	fmt.Fprintf(stdout, "metrics: http://%s/metrics\n", o.metricsAddr)
+	return telemetry{
+		configure: func(c *connector.Config) { c.StrategyOptions.MeterProvider = mp },
+		shutdown:  shutdown,
+	}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/metric/noop"
@@ -126,4 +127,69 @@ func TestMetricsNilProvider(t *testing.T) {
 	s.CountRetry("q", 1, nil)
 	p, _ := s.Acquire()
 	p.Release()
+}
+
+// fakeGauge keeps the last value per strategy attribute, as name/colour.
+type fakeGauge struct {
+	noop.Int64Gauge
+	f    *fakeMP
+	name string
+}
+
+func (g fakeGauge) Record(_ context.Context, v int64, opts ...metric.RecordOption) {
+	set := metric.NewRecordConfig(opts).Attributes()
+	c, _ := set.Value("strategy")
+	g.f.mu.Lock()
+	g.f.sums[g.name+"/"+c.AsString()] = float64(v)
+	g.f.mu.Unlock()
+}
+
+func (m fakeMeter) Int64Gauge(name string, _ ...metric.Int64GaugeOption) (metric.Int64Gauge, error) {
+	return fakeGauge{f: m.f, name: name}, nil
+}
+
+func TestMetricsActiveQueryReplay(t *testing.T) {
+	mp := newFakeMP()
+	active := func() [2]float64 {
+		return [2]float64{mp.sum(strategy.MetricActive + "/blue"), mp.sum(strategy.MetricActive + "/green")}
+	}
+	s, _, _, _ := detected(t, Blue, Options{MeterProvider: mp})
+	assert.Equal(t, [2]float64{1, 0}, active(), "blue detected")
+	s.Observe(Green, Call{})
+	assert.Equal(t, [2]float64{0, 1}, active(), "a hint sends new work to green")
+	s.Invalidate(Green)
+	assert.Equal(t, [2]float64{1, 0}, active(), "a pending colour that answers 456 is dropped: back to blue")
+	s.Observe(Green, Call{})
+	p, ok := s.Acquire() // promotes green
+	require.True(t, ok)
+	p.Release()
+	assert.Equal(t, [2]float64{0, 1}, active(), "green promoted")
+	s.Invalidate(Green)
+	assert.Equal(t, [2]float64{0, 0}, active(), "no colour known after a 456 on the active colour")
+
+	for _, tc := range []struct {
+		colour string
+		ok     bool
+		want   string // the strategy attribute recorded
+	}{
+		{Blue, true, Blue},
+		{Green, false, Green},
+		{"", false, ""},
+		{"purple", true, ""}, // never a colour outside the bounded set
+	} {
+		before := len(mp.attrs[strategy.MetricQueryDuration])
+		s.RecordQuery(1500*time.Millisecond, tc.colour, tc.ok)
+		sets := mp.attrs[strategy.MetricQueryDuration]
+		require.Len(t, sets, before+1)
+		c, _ := sets[before].Value("strategy")
+		ok, _ := sets[before].Value("success")
+		assert.Equal(t, tc.want, c.AsString(), tc.colour)
+		assert.Equal(t, tc.ok, ok.AsBool(), tc.colour)
+	}
+	assert.Equal(t, 6.0, mp.sum(strategy.MetricQueryDuration))
+
+	s.CountReplay(250)
+	s.CountReplay(50)
+	assert.Equal(t, 2.0, mp.sum(strategy.MetricReplays))
+	assert.Equal(t, 300.0, mp.sum(strategy.MetricReplayedRows))
 }

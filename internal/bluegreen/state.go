@@ -187,6 +187,7 @@ func (s *State) publish() {
 		s.moveGen = s.gen
 	}
 	s.view.Store(&view{colour: c, gen: s.gen})
+	s.met.active(c)
 }
 
 // saveRecord writes the current colour to the store. Call without mu: stores do I/O. Errors
