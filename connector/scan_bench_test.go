@@ -222,11 +222,12 @@ func BenchmarkScan8(b *testing.B) {
 }
 
 // BenchmarkScan8Decode is BenchmarkScan8's baseline: decoding the same batches and converting
-// every cell once with Vector.Value, as the driver's Rows.Next does, with no gRPC and no
+// every cell once as the driver's Rows.Next does, with no gRPC and no
 // database/sql.
 func BenchmarkScan8Decode(b *testing.B) {
 	data := scanResult()
 	dest := make([]any, len(scanColumns))
+	var boxes codec.Boxes
 	b.ReportAllocs()
 	total := 0
 	for b.Loop() {
@@ -237,7 +238,7 @@ func BenchmarkScan8Decode(b *testing.B) {
 			}
 			for row := range c.Size {
 				for i := range c.Vectors {
-					dest[i] = c.Vectors[i].Value(row)
+					dest[i] = c.Vectors[i].ValueIn(row, &boxes)
 				}
 			}
 			total += c.Size

@@ -1,6 +1,10 @@
 package codec
 
-import "unsafe"
+import (
+	"math"
+	"time"
+	"unsafe"
+)
 
 // Handing a string or byte slice to database/sql as a driver value normally takes two
 // allocations: the copy of the bytes (values must own their memory, see Vector.Value) and the
@@ -53,4 +57,65 @@ func boxBytes(b []byte) any {
 	h := (*[]byte)(unsafe.Pointer(&mem[0]))
 	*h = mem[sliceHeader:len(mem):len(mem)]
 	return *(*any)(unsafe.Pointer(&eface{typ: bytesType, data: unsafe.Pointer(h)}))
+}
+
+// Slab sizes of Boxes: a value handed out keeps at most one slab alive (1 KiB of words,
+// 1.5 KiB of times), while one allocation serves that many values.
+const (
+	wordSlab = 128
+	timeSlab = 64
+)
+
+var (
+	int64Type   = typeOf(int64(0))
+	float64Type = typeOf(float64(0))
+	timeType    = typeOf(time.Time{})
+)
+
+// Boxes boxes fixed-size values (INTEGER, LONG, FLOAT, DOUBLE and the time types) for one
+// reader of results, cutting the allocation per value to one per slab of values: Go allocates
+// a box for every int64, float64 or time.Time put in an interface, and database/sql takes
+// every value as an interface. Each slot of a slab is written once, before its value is
+// handed out, and never again, so values stay immutable and own their memory (a slab is not
+// part of any result batch). A Boxes is not safe for concurrent use; its zero value is ready.
+type Boxes struct {
+	words []uint64
+	times []time.Time
+}
+
+func (b *Boxes) word(typ unsafe.Pointer, w uint64) any {
+	if len(b.words) == 0 {
+		b.words = make([]uint64, wordSlab)
+	}
+	p := &b.words[0]
+	b.words = b.words[1:]
+	*p = w
+	return *(*any)(unsafe.Pointer(&eface{typ: typ, data: unsafe.Pointer(p)}))
+}
+
+func (b *Boxes) int64(x int64) any {
+	if b == nil {
+		return x
+	}
+	return b.word(int64Type, uint64(x))
+}
+
+func (b *Boxes) float64(x float64) any {
+	if b == nil {
+		return x
+	}
+	return b.word(float64Type, math.Float64bits(x))
+}
+
+func (b *Boxes) time(t time.Time) any {
+	if b == nil {
+		return t
+	}
+	if len(b.times) == 0 {
+		b.times = make([]time.Time, timeSlab)
+	}
+	p := &b.times[0]
+	b.times = b.times[1:]
+	*p = t
+	return *(*any)(unsafe.Pointer(&eface{typ: timeType, data: unsafe.Pointer(p)}))
 }

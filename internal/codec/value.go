@@ -32,7 +32,11 @@ func (v *Vector) IsNull(row int) bool {
 // a string viewing the batch would keep the whole batch alive for as long as the caller keeps
 // the string. A string, byte slice or decimal value takes exactly one allocation, the copy and
 // its interface box together.
-func (v *Vector) Value(row int) any {
+func (v *Vector) Value(row int) any { return v.ValueIn(row, nil) }
+
+// ValueIn is Value with the fixed-size values (numbers, times) boxed from b, which takes one
+// allocation per slab of values instead of one per value; with a nil b it is Value.
+func (v *Vector) ValueIn(row int, b *Boxes) any {
 	if v.IsNull(row) {
 		return nil
 	}
@@ -47,11 +51,11 @@ func (v *Vector) Value(row int) any {
 		}
 	case Integer, Long:
 		if i < len(v.Int64s) {
-			return v.Int64s[i]
+			return b.int64(v.Int64s[i])
 		}
 	case Float, Double:
 		if i < len(v.Float64s) {
-			return v.Float64s[i]
+			return b.float64(v.Float64s[i])
 		}
 	case String, Array, Map, Struct:
 		if i < len(v.Strings) {
@@ -63,15 +67,15 @@ func (v *Vector) Value(row int) any {
 		}
 	case Date:
 		if i < len(v.Int64s) {
-			return DateFromMicros(v.Int64s[i])
+			return b.time(DateFromMicros(v.Int64s[i]))
 		}
 	case DateTime, Timestamp, Int96:
 		if i < len(v.Int64s) {
-			return MicrosToTime(v.Int64s[i])
+			return b.time(MicrosToTime(v.Int64s[i]))
 		}
 	case TimestampTZ:
 		if i < len(v.Int64s) {
-			return MicrosToTime(v.Int64s[i]).In(v.location(i))
+			return b.time(MicrosToTime(v.Int64s[i]).In(v.location(i)))
 		}
 	case Decimal128:
 		if i < len(v.Bytes) {

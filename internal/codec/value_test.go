@@ -175,3 +175,57 @@ func TestValueSurvivesCollection(t *testing.T) {
 		}
 	}
 }
+
+// TestValueInBoxes checks that values boxed from a Boxes equal Value's, stay distinct and
+// unchanged as later values fill the same slab, and cost no allocation beyond the slabs.
+func TestValueInBoxes(t *testing.T) {
+	const n = 3 * wordSlab
+	ints, floats, times := make([]int64, n), make([]float64, n), make([]int64, n)
+	for i := range n {
+		ints[i], floats[i], times[i] = int64(i)*1_000_003-7, float64(i)/3, int64(i)*86_400_000_123
+	}
+	c := &Chunk{Size: n, Vectors: []Vector{
+		{Type: Long, Size: n, Int64s: ints},
+		{Type: Double, Size: n, Float64s: floats},
+		{Type: Timestamp, Size: n, Int64s: times},
+		{Type: Date, Size: n, Int64s: times},
+		{Type: TimestampTZ, Size: n, Int64s: times, Zones: []string{"+05:30"}, Constant: false},
+	}}
+	c.Vectors[4].Zones = make([]string, n)
+	for i := range n {
+		c.Vectors[4].Zones[i] = "+05:30"
+	}
+	var b Boxes
+	got := make([]any, 0, n*len(c.Vectors))
+	for r := range n {
+		for i := range c.Vectors {
+			got = append(got, c.Vectors[i].ValueIn(r, &b))
+		}
+	}
+	runtime.GC()
+	for r := range n {
+		for i := range c.Vectors {
+			want := c.Vectors[i].Value(r)
+			g := got[r*len(c.Vectors)+i]
+			if wt, ok := want.(time.Time); ok {
+				gt, ok := g.(time.Time)
+				if !ok || !gt.Equal(wt) || gt.Location().String() != wt.Location().String() {
+					t.Fatalf("row %d column %d: %#v; want %#v", r, i, g, want)
+				}
+				continue
+			}
+			if g != want {
+				t.Fatalf("row %d column %d: %#v; want %#v", r, i, g, want)
+			}
+		}
+	}
+	row := 0
+	allocs := testing.AllocsPerRun(10*wordSlab, func() {
+		_ = c.Vectors[0].ValueIn(row%n, &b)
+		_ = c.Vectors[1].ValueIn(row%n, &b)
+		row++
+	})
+	if allocs > 0.1 {
+		t.Errorf("boxed numbers take %v allocations each; want one per slab of %d", allocs/2, wordSlab)
+	}
+}
