@@ -105,17 +105,49 @@ func (d Dialector) policy(op string) func(*gorm.DB) {
 }
 
 type (
-	originalContextKey struct{}
-	cancelKey          struct{}
-	queryInfoKey       struct{}
+	stateKey     struct{}
+	queryInfoKey struct{}
 )
+
+// stmtState is what the dialect keeps for one run of a statement, in one allocation (the
+// callbacks run for every statement): the context the statement had before e6data:options,
+// the cancel of its WithTimeout, and the QueryInfo the driver fills.
+//
+// Once the run is over it is also the statement's context: the original one (which it embeds)
+// plus the QueryInfo, found under queryInfoKey by the logger's trace line.
+type stmtState struct {
+	context.Context // the statement's context before e6data:options
+	cancel          context.CancelFunc
+	finished        bool
+	info            connector.QueryInfo
+}
+
+// Value answers queryInfoKey with the run's QueryInfo and every other key from the original
+// context.
+func (s *stmtState) Value(key any) any {
+	if _, ok := key.(queryInfoKey); ok {
+		return &s.info
+	}
+	return s.Context.Value(key)
+}
+
+// stateOf returns the state of stmt's current or last run, or nil.
+func stateOf(stmt *gorm.Statement) *stmtState {
+	v, _ := stmt.Settings.Load(stateKey{})
+	st, _ := v.(*stmtState)
+	return st
+}
 
 // applyOptions puts the statement's e6data options and a fresh QueryInfo into its context, and
 // keeps the context it had, for finishStatement to restore.
 func applyOptions(db *gorm.DB) {
 	stmt := db.Statement
 	ctx := stmt.Context
-	stmt.Settings.Store(originalContextKey{}, ctx)
+	if prev, ok := ctx.(*stmtState); ok {
+		ctx = prev.Context // run again: start from the context the last run started from
+	}
+	st := &stmtState{Context: ctx}
+	stmt.Settings.Store(stateKey{}, st)
 	o := stmtopts.Of(stmt)
 	if o.Catalog != nil {
 		ctx = connector.WithCatalog(ctx, *o.Catalog)
@@ -127,13 +159,9 @@ func applyOptions(db *gorm.DB) {
 		ctx = connector.WithStrategy(ctx, o.Strategy)
 	}
 	if o.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
-		stmt.Settings.Store(cancelKey{}, cancel)
+		ctx, st.cancel = context.WithTimeout(ctx, o.Timeout)
 	}
-	info := &connector.QueryInfo{}
-	stmt.Settings.Store(queryInfoKey{}, info)
-	stmt.Context = connector.WithQueryInfo(ctx, info)
+	stmt.Context = connector.WithQueryInfo(ctx, &st.info)
 }
 
 // finishStatement ends the statement's timeout (unless the processor hands rows to the caller,
@@ -142,18 +170,15 @@ func applyOptions(db *gorm.DB) {
 func finishStatement(rows bool) func(*gorm.DB) {
 	return func(db *gorm.DB) {
 		stmt := db.Statement
-		if c, ok := stmt.Settings.LoadAndDelete(cancelKey{}); ok && !rows {
-			c.(context.CancelFunc)()
-		}
-		orig, ok := stmt.Settings.LoadAndDelete(originalContextKey{})
-		if !ok {
+		st := stateOf(stmt)
+		if st == nil || st.finished {
 			return
 		}
-		ctx, _ := orig.(context.Context)
-		if info, ok := stmt.Settings.Load(queryInfoKey{}); ok {
-			ctx = context.WithValue(ctx, queryInfoKey{}, info)
+		st.finished = true
+		if st.cancel != nil && !rows {
+			st.cancel()
 		}
-		stmt.Context = ctx
+		stmt.Context = st
 	}
 }
 
