@@ -111,10 +111,10 @@ type (
 
 // stmtState is what the dialect keeps for one run of a statement, in one allocation (the
 // callbacks run for every statement): the context the statement had before e6data:options,
-// the cancel of its WithTimeout, and the QueryInfo the driver fills.
-//
-// Once the run is over it is also the statement's context: the original one (which it embeds)
-// plus the QueryInfo, found under queryInfoKey by the logger's trace line.
+// the cancel of its WithTimeout, and the QueryInfo the driver fills. It is the root of the
+// context the statement runs with, where finishStatement finds it; once the run is over it is
+// the statement's context itself: the original one (which it embeds) plus the QueryInfo, found
+// under queryInfoKey by the logger's trace line and by QueryInfoOf.
 type stmtState struct {
 	context.Context // the statement's context before e6data:options
 	cancel          context.CancelFunc
@@ -122,19 +122,24 @@ type stmtState struct {
 	info            connector.QueryInfo
 }
 
-// Value answers queryInfoKey with the run's QueryInfo and every other key from the original
-// context.
+// Value answers stateKey with s, queryInfoKey with the run's QueryInfo, and every other key
+// from the original context.
 func (s *stmtState) Value(key any) any {
-	if _, ok := key.(queryInfoKey); ok {
+	switch key.(type) {
+	case stateKey:
+		return s
+	case queryInfoKey:
 		return &s.info
 	}
 	return s.Context.Value(key)
 }
 
-// stateOf returns the state of stmt's current or last run, or nil.
+// stateOf returns the state of the current or last run of stmt, or nil.
 func stateOf(stmt *gorm.Statement) *stmtState {
-	v, _ := stmt.Settings.Load(stateKey{})
-	st, _ := v.(*stmtState)
+	if stmt.Context == nil {
+		return nil
+	}
+	st, _ := stmt.Context.Value(stateKey{}).(*stmtState)
 	return st
 }
 
@@ -142,12 +147,12 @@ func stateOf(stmt *gorm.Statement) *stmtState {
 // keeps the context it had, for finishStatement to restore.
 func applyOptions(db *gorm.DB) {
 	stmt := db.Statement
-	ctx := stmt.Context
-	if prev, ok := ctx.(*stmtState); ok {
-		ctx = prev.Context // run again: start from the context the last run started from
+	orig := stmt.Context
+	if prev, ok := orig.(*stmtState); ok {
+		orig = prev.Context // run again: start from the context the last run started from
 	}
-	st := &stmtState{Context: ctx}
-	stmt.Settings.Store(stateKey{}, st)
+	st := &stmtState{Context: orig}
+	var ctx context.Context = st
 	o := stmtopts.Of(stmt)
 	if o.Catalog != nil {
 		ctx = connector.WithCatalog(ctx, *o.Catalog)
