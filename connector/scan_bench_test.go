@@ -1,10 +1,16 @@
 package connector_test
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
+	"fmt"
+	"io"
 	"net"
+	"os"
+	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -161,18 +167,89 @@ func (s *scanServer) ClearOrCancelQuery(_ context.Context, req *e6pb.ClearOrCanc
 	return &e6pb.ClearOrCancelQueryResponse{}, nil
 }
 
-// openScanDB starts a scanServer on loopback and opens a *sql.DB on it.
-func openScanDB(b *testing.B) *sql.DB {
-	b.Helper()
+// serveScans serves a scanServer on a loopback port until stop; it returns the address.
+func serveScans() (addr string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		b.Fatal(err)
+		return "", nil, err
 	}
 	gs := grpc.NewServer()
 	e6pb.RegisterQueryEngineServiceServer(gs, &scanServer{data: scanResult(), served: map[string]int{}})
-	go func() { _ = gs.Serve(ln) }()
-	b.Cleanup(gs.Stop)
-	db, err := sql.Open(connector.DriverName, "e6data://bench:token@"+ln.Addr().String()+"/sales?catalog=main&max-recv-msg-size=67108864")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = gs.Serve(ln)
+	}()
+	return ln.Addr().String(), func() { gs.Stop(); <-done }, nil
+}
+
+const scanServerEnv = "E6DATA_SCAN_SERVER"
+
+// TestScanServerProcess is not a test but the server process of the scan benchmarks' "process"
+// variants: it runs only when the benchmark starts the test binary again with scanServerEnv
+// set, prints the address it serves on, and serves until its standard input closes.
+func TestScanServerProcess(t *testing.T) {
+	if os.Getenv(scanServerEnv) != "1" {
+		t.Skip("the server process of BenchmarkScan8/process")
+	}
+	addr, stop, err := serveScans()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	fmt.Println("scan-server " + addr)
+	_, _ = io.Copy(io.Discard, os.Stdin) // until the benchmark closes it
+}
+
+// startScanProcess runs TestScanServerProcess in a new process of the test binary and returns
+// its address; b.Cleanup ends the process.
+func startScanProcess(b *testing.B) string {
+	b.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestScanServerProcess$")
+	cmd.Env = append(os.Environ(), scanServerEnv+"=1")
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		_ = in.Close()
+		_ = cmd.Wait()
+	})
+	lines := bufio.NewScanner(out)
+	for lines.Scan() {
+		if addr, ok := strings.CutPrefix(lines.Text(), "scan-server "); ok {
+			go func() { _, _ = io.Copy(io.Discard, out) }() // the rest of its output, until it exits
+			return addr
+		}
+	}
+	b.Fatalf("the scan server process printed no address: %v", lines.Err())
+	return ""
+}
+
+// openScanDB opens a *sql.DB on a scanServer: in this process, or in a process of its own
+// (so that the CPU time this process uses is the driver's alone).
+func openScanDB(b *testing.B, process bool) *sql.DB {
+	b.Helper()
+	var addr string
+	if process {
+		addr = startScanProcess(b)
+	} else {
+		a, stop, err := serveScans()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(stop)
+		addr = a
+	}
+	db, err := sql.Open(connector.DriverName, "e6data://bench:token@"+addr+"/sales?catalog=main&max-recv-msg-size=67108864")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -197,9 +274,20 @@ func reportRows(b *testing.B, rows int, cpu0 time.Duration) {
 
 // BenchmarkScan8 streams 1,000,000 rows × 8 mixed columns (LONG, INTEGER, DOUBLE, STRING,
 // BOOLEAN, TIMESTAMP, DECIMAL128, DATE; 10% NULLs in three) through database/sql from a server
-// that replays pre-encoded batches, scanning into typed destinations, and reports rows/s.
+// that replays pre-encoded batches, scanning into typed destinations, and reports rows/s. The
+// server runs in this process ("inprocess") or in another one ("process": rows/cpu-s is then the
+// driver's cost alone).
 func BenchmarkScan8(b *testing.B) {
-	db := openScanDB(b)
+	for _, process := range []bool{false, true} {
+		name := "inprocess"
+		if process {
+			name = "process"
+		}
+		b.Run(name, func(b *testing.B) { benchScan8(b, openScanDB(b, process)) })
+	}
+}
+
+func benchScan8(b *testing.B, db *sql.DB) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	total := 0
