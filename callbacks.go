@@ -105,17 +105,54 @@ func (d Dialector) policy(op string) func(*gorm.DB) {
 }
 
 type (
-	originalContextKey struct{}
-	cancelKey          struct{}
-	queryInfoKey       struct{}
+	stateKey     struct{}
+	queryInfoKey struct{}
 )
+
+// stmtState is what the dialect keeps for one run of a statement, in one allocation (the
+// callbacks run for every statement): the context the statement had before e6data:options,
+// the cancel of its WithTimeout, and the QueryInfo the driver fills. It is the root of the
+// context the statement runs with, where finishStatement finds it; once the run is over it is
+// the statement's context itself: the original one (which it embeds) plus the QueryInfo, found
+// under queryInfoKey by the logger's trace line and by QueryInfoOf.
+type stmtState struct {
+	context.Context // the statement's context before e6data:options
+	cancel          context.CancelFunc
+	finished        bool
+	info            connector.QueryInfo
+}
+
+// Value answers stateKey with s, queryInfoKey with the run's QueryInfo, and every other key
+// from the original context.
+func (s *stmtState) Value(key any) any {
+	switch key.(type) {
+	case stateKey:
+		return s
+	case queryInfoKey:
+		return &s.info
+	}
+	return s.Context.Value(key)
+}
+
+// stateOf returns the state of the current or last run of stmt, or nil.
+func stateOf(stmt *gorm.Statement) *stmtState {
+	if stmt.Context == nil {
+		return nil
+	}
+	st, _ := stmt.Context.Value(stateKey{}).(*stmtState)
+	return st
+}
 
 // applyOptions puts the statement's e6data options and a fresh QueryInfo into its context, and
 // keeps the context it had, for finishStatement to restore.
 func applyOptions(db *gorm.DB) {
 	stmt := db.Statement
-	ctx := stmt.Context
-	stmt.Settings.Store(originalContextKey{}, ctx)
+	orig := stmt.Context
+	if prev, ok := orig.(*stmtState); ok {
+		orig = prev.Context // run again: start from the context the last run started from
+	}
+	st := &stmtState{Context: orig}
+	var ctx context.Context = st
 	o := stmtopts.Of(stmt)
 	if o.Catalog != nil {
 		ctx = connector.WithCatalog(ctx, *o.Catalog)
@@ -127,13 +164,9 @@ func applyOptions(db *gorm.DB) {
 		ctx = connector.WithStrategy(ctx, o.Strategy)
 	}
 	if o.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
-		stmt.Settings.Store(cancelKey{}, cancel)
+		ctx, st.cancel = context.WithTimeout(ctx, o.Timeout)
 	}
-	info := &connector.QueryInfo{}
-	stmt.Settings.Store(queryInfoKey{}, info)
-	stmt.Context = connector.WithQueryInfo(ctx, info)
+	stmt.Context = connector.WithQueryInfo(ctx, &st.info)
 }
 
 // finishStatement ends the statement's timeout (unless the processor hands rows to the caller,
@@ -142,18 +175,15 @@ func applyOptions(db *gorm.DB) {
 func finishStatement(rows bool) func(*gorm.DB) {
 	return func(db *gorm.DB) {
 		stmt := db.Statement
-		if c, ok := stmt.Settings.LoadAndDelete(cancelKey{}); ok && !rows {
-			c.(context.CancelFunc)()
-		}
-		orig, ok := stmt.Settings.LoadAndDelete(originalContextKey{})
-		if !ok {
+		st := stateOf(stmt)
+		if st == nil || st.finished {
 			return
 		}
-		ctx, _ := orig.(context.Context)
-		if info, ok := stmt.Settings.Load(queryInfoKey{}); ok {
-			ctx = context.WithValue(ctx, queryInfoKey{}, info)
+		st.finished = true
+		if st.cancel != nil && !rows {
+			st.cancel()
 		}
-		stmt.Context = ctx
+		stmt.Context = st
 	}
 }
 

@@ -67,10 +67,9 @@ func QueryInfoOf(tx *gorm.DB) (info connector.QueryInfo, ok bool) {
 	if tx == nil || tx.Statement == nil {
 		return info, false
 	}
-	v, _ := tx.Statement.Settings.Load(queryInfoKey{})
-	p, _ := v.(*connector.QueryInfo)
-	if p == nil || p.QueryID == "" {
+	st := stateOf(tx.Statement)
+	if st == nil || st.info.QueryID == "" {
 		return info, false
 	}
-	return *p, true
+	return st.info, true
 }

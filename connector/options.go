@@ -21,13 +21,19 @@ type queryOptions struct {
 }
 
 func optionsFrom(ctx context.Context) queryOptions {
-	o, _ := ctx.Value(optionsKey{}).(queryOptions)
-	return o
+	if o, _ := ctx.Value(optionsKey{}).(*queryOptions); o != nil {
+		return *o
+	}
+	return queryOptions{}
 }
 
+// withOptions returns ctx with fn applied to a copy of its options. The context holds a pointer
+// to options never changed after this, so boxing them takes no allocation of its own: the
+// dialect calls this for every GORM statement.
 func withOptions(ctx context.Context, fn func(*queryOptions)) context.Context {
-	o := optionsFrom(ctx)
-	fn(&o)
+	o := new(queryOptions)
+	*o = optionsFrom(ctx)
+	fn(o)
 	return context.WithValue(ctx, optionsKey{}, o)
 }
 

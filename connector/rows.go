@@ -28,7 +28,8 @@ type rows struct {
 	err     error              // the error that ended the stream; io.EOF at the end
 	closeMu sync.Mutex
 	closed  bool
-	scales  []int32 // DECIMAL128 scale per column, from the first batch; -1 when unknown
+	scales  []int32     // DECIMAL128 scale per column, from the first batch; -1 when unknown
+	boxes   codec.Boxes // boxes the fixed-size values Next hands out, a slab at a time
 
 	seed      maphash.Seed
 	delivered int64  // rows handed to the caller
@@ -165,7 +166,7 @@ func (r *rows) Next(dest []driver.Value) error {
 		}
 	}
 	for i := range dest {
-		dest[i] = r.cur.Vectors[i].Value(r.row)
+		dest[i] = r.cur.Vectors[i].ValueIn(r.row, &r.boxes)
 	}
 	if r.curHash != nil { // nil past replay-limit, where the checksum is no longer needed
 		r.sum = mix(r.sum ^ r.curHash[r.row])

@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -18,39 +19,61 @@ var errEmptyDecimal = errors.New("codec: empty DECIMAL128 value")
 
 // DecimalString renders the big-endian two's-complement unscaled integer (any length, as Java's
 // BigInteger.toByteArray produces) times 10^-scale as exact plain decimal text: 2451072 with
-// scale 2 is "24510.72", -1 with scale 2 is "-0.01", 5 with scale -2 is "500". Values of up to
-// 128 bits take a fast path without math/big. Empty bytes or |scale| > MaxDecimalScale is
-// an error.
+// scale 2 is "24510.72", -1 with scale 2 is "-0.01", 5 with scale -2 is "500". Empty bytes or
+// |scale| > MaxDecimalScale is an error.
 func DecimalString(unscaled []byte, scale int32) (string, error) {
+	var stack [64]byte
+	out, err := AppendDecimal(stack[:0], unscaled, scale)
+	if err != nil {
+		return "", err
+	}
+	return string(out), nil
+}
+
+// AppendDecimal appends the text DecimalString returns to dst. Values of up to 128 bits (every
+// DECIMAL128) take a path without math/big and without allocating: a result batch holds
+// thousands of them, and the driver formats each one it hands out.
+func AppendDecimal(dst, unscaled []byte, scale int32) ([]byte, error) {
 	if len(unscaled) == 0 {
-		return "", errEmptyDecimal
+		return dst, errEmptyDecimal
 	}
 	if scale > MaxDecimalScale || scale < -MaxDecimalScale {
-		return "", fmt.Errorf("%w: DECIMAL128 scale %d out of range", ErrInvalid, scale)
+		return dst, fmt.Errorf("%w: DECIMAL128 scale %d out of range", ErrInvalid, scale)
 	}
 	var buf [48]byte
 	var digits []byte
 	neg := unscaled[0]&0x80 != 0
-	// Drop redundant sign-extension bytes: a DECIMAL(38) arrives as 16 bytes even when small.
-	for len(unscaled) > 1 && (unscaled[0] == 0 && unscaled[1]&0x80 == 0 || unscaled[0] == 0xFF && unscaled[1]&0x80 != 0) {
-		unscaled = unscaled[1:]
+	if len(unscaled) > 16 {
+		// Drop redundant sign-extension bytes, so that a small value sent long still takes the
+		// 128-bit path.
+		for len(unscaled) > 1 && (unscaled[0] == 0 && unscaled[1]&0x80 == 0 || unscaled[0] == 0xFF && unscaled[1]&0x80 != 0) {
+			unscaled = unscaled[1:]
+		}
 	}
 	switch {
-	case len(unscaled) <= 16: // fast path without math/big: 128-bit two's complement
+	case len(unscaled) <= 16: // 128-bit two's complement, sign-extended from the first byte
 		var hi, lo uint64
-		if neg {
-			hi, lo = math.MaxUint64, math.MaxUint64
-		}
-		for _, c := range unscaled {
-			hi = hi<<8 | lo>>56
-			lo = lo<<8 | uint64(c)
+		if len(unscaled) == 16 { // a DECIMAL(38) always arrives as 16 bytes
+			hi, lo = binary.BigEndian.Uint64(unscaled), binary.BigEndian.Uint64(unscaled[8:])
+		} else {
+			if neg {
+				hi, lo = math.MaxUint64, math.MaxUint64
+			}
+			for _, c := range unscaled {
+				hi = hi<<8 | lo>>56
+				lo = lo<<8 | uint64(c)
+			}
 		}
 		if neg { // magnitude = -x; right for the most negative value too
 			var borrow uint64
 			lo, borrow = bits.Sub64(0, lo, 0)
 			hi, _ = bits.Sub64(0, hi, borrow)
 		}
-		digits = appendUint128(buf[:0], hi, lo)
+		if hi == 0 {
+			digits = strconv.AppendUint(buf[:0], lo, 10)
+		} else {
+			digits = appendUint128(buf[:0], hi, lo)
+		}
 	default:
 		x := new(big.Int).SetBytes(unscaled)
 		if neg { // value = unsigned - 2^(8·len)
@@ -59,7 +82,7 @@ func DecimalString(unscaled []byte, scale int32) (string, error) {
 		}
 		digits = x.Append(buf[:0], 10)
 	}
-	return formatDecimal(neg, digits, int(scale)), nil
+	return appendPointed(dst, neg, digits, int(scale)), nil
 }
 
 // appendUint128 appends the decimal digits of the 128-bit unsigned hi:lo, in chunks of 19
@@ -88,14 +111,9 @@ func appendUint128(dst []byte, hi, lo uint64) []byte {
 	return dst
 }
 
-// formatDecimal places the decimal point scale digits from the right of the magnitude digits.
-// Typical values are built in a stack buffer, so the result string is the only allocation.
-func formatDecimal(neg bool, digits []byte, scale int) string {
-	var stack [64]byte
-	out := stack[:0]
-	if n := len(digits) + max(scale, -scale) + 3; n > len(stack) {
-		out = make([]byte, 0, n)
-	}
+// appendPointed appends the magnitude digits with the decimal point placed scale digits from
+// the right (a negative scale appends zeros), preceded by '-' when neg.
+func appendPointed(out []byte, neg bool, digits []byte, scale int) []byte {
 	if neg {
 		out = append(out, '-')
 	}
@@ -118,7 +136,7 @@ func formatDecimal(neg bool, digits []byte, scale int) string {
 		}
 		out = append(out, digits...)
 	}
-	return string(out)
+	return out
 }
 
 // DecimalBytes returns x as the minimal big-endian two's-complement bytes, exactly as Java's

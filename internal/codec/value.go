@@ -1,8 +1,8 @@
 package codec
 
 import (
-	"strings"
 	"time"
+	"unsafe"
 )
 
 // IsNull reports whether row is NULL: every row of a NULL-typed vector, rows marked in Nulls,
@@ -30,8 +30,13 @@ func (v *Vector) IsNull(row int) bool {
 // Every value owns its memory. Strings and byte slices are copied out of the vector, whose
 // values share one allocation per batch: database/sql hands a string to the caller as it is, so
 // a string viewing the batch would keep the whole batch alive for as long as the caller keeps
-// the string. The copy is the value's only allocation beyond boxing it in an interface.
-func (v *Vector) Value(row int) any {
+// the string. A string, byte slice or decimal value takes exactly one allocation, the copy and
+// its interface box together.
+func (v *Vector) Value(row int) any { return v.ValueIn(row, nil) }
+
+// ValueIn is Value with the fixed-size values (numbers, times) boxed from b, which takes one
+// allocation per slab of values instead of one per value; with a nil b it is Value.
+func (v *Vector) ValueIn(row int, b *Boxes) any {
 	if v.IsNull(row) {
 		return nil
 	}
@@ -46,37 +51,37 @@ func (v *Vector) Value(row int) any {
 		}
 	case Integer, Long:
 		if i < len(v.Int64s) {
-			return v.Int64s[i]
+			return b.int64(v.Int64s[i])
 		}
 	case Float, Double:
 		if i < len(v.Float64s) {
-			return v.Float64s[i]
+			return b.float64(v.Float64s[i])
 		}
 	case String, Array, Map, Struct:
 		if i < len(v.Strings) {
-			return strings.Clone(v.Strings[i])
+			return boxString(v.Strings[i])
 		}
 	case Binary:
 		if i < len(v.Bytes) {
-			// Never nil, also when empty: a non-NULL empty value must not read as NULL.
-			return append([]byte{}, v.Bytes[i]...)
+			return boxBytes(v.Bytes[i]) // never nil: a non-NULL empty value must not read as NULL
 		}
 	case Date:
 		if i < len(v.Int64s) {
-			return DateFromMicros(v.Int64s[i])
+			return b.time(DateFromMicros(v.Int64s[i]))
 		}
 	case DateTime, Timestamp, Int96:
 		if i < len(v.Int64s) {
-			return MicrosToTime(v.Int64s[i])
+			return b.time(MicrosToTime(v.Int64s[i]))
 		}
 	case TimestampTZ:
 		if i < len(v.Int64s) {
-			return MicrosToTime(v.Int64s[i]).In(v.location(i))
+			return b.time(MicrosToTime(v.Int64s[i]).In(v.location(i)))
 		}
 	case Decimal128:
 		if i < len(v.Bytes) {
-			if s, err := DecimalString(v.Bytes[i], v.Scale); err == nil {
-				return s
+			var stack [64]byte
+			if b, err := AppendDecimal(stack[:0], v.Bytes[i], v.Scale); err == nil {
+				return boxString(unsafe.String(unsafe.SliceData(b), len(b))) // copies b
 			}
 		}
 	}
