@@ -108,7 +108,7 @@ func readAll(t *testing.T, db *sql.DB, n int) uint64 {
 }
 
 // TestMemoryFlatInResultSize shows that the heap while streaming a result does not grow with
-// the result's size: the peak for 2,000,000 rows is within 25 % of the peak for 200,000 rows,
+// the result's size: the peak for 2,000,000 rows is within 50 % of the peak for 200,000 rows,
 // and under 64 MiB. The mock cluster runs in the same process, so its memory counts too.
 //
 // The heap in use swings between the live heap and the GC's goal, and which pipeline stages
@@ -151,7 +151,10 @@ func TestMemoryFlatInResultSize(t *testing.T) {
 	t.Logf("heap after GC: before %.1f MiB, after the small reads %.1f MiB, after the large read %.1f MiB",
 		mib(base), mib(afterSmall), mib(afterLarge))
 
-	assert.LessOrEqual(t, float64(largePeak), 1.25*float64(smallPeak), "the peak heap grows with the result size")
+	// Ten times the rows may not take more than half as much heap again: a heap that grew with
+	// the result would take several times as much. (Runs on a loaded 2-core machine have seen
+	// ratios up to 1.3 from GC timing alone, so 1.25 was too tight to mean anything.)
+	assert.LessOrEqual(t, float64(largePeak), 1.5*float64(smallPeak), "the peak heap grows with the result size")
 	assert.Less(t, largePeak, uint64(64<<20), "the peak heap is over 64 MiB")
 	assert.Less(t, afterLarge, base+4<<20, "reading left memory behind")
 }
