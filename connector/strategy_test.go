@@ -120,8 +120,9 @@ func sgAllOn(t testing.TB, srv *mock.Server, qid, colour string) {
 // Nothing the query does after this point can carry a new_strategy hint to the driver.
 func sgWaitPrefetchParked(t testing.TB, srv *mock.Server, qid string, taken int) {
 	t.Helper()
-	require.Eventually(t, func() bool {
-		done, live := 0, 0
+	var done, live int
+	parked := func() bool {
+		done, live = 0, 0
 		for _, r := range srv.CallLog() {
 			if r.Method != "getNextResultBatch" {
 				continue
@@ -134,7 +135,13 @@ func sgWaitPrefetchParked(t testing.TB, srv *mock.Server, qid string, taken int)
 			}
 		}
 		return live == 0 && done == taken+2
-	}, 10*time.Second, time.Millisecond, "prefetcher of %s did not park", qid)
+	}
+	// Generous: under -race on a loaded machine a batch call can take seconds.
+	for deadline := time.Now().Add(30 * time.Second); !parked() && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	require.True(t, parked(), "prefetcher of %s did not park: %d batch calls done (want %d), %d in flight",
+		qid, done, taken+2, live)
 }
 
 // sgRead reads n rows of a single BIGINT column, checking they continue from *next.
