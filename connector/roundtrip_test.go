@@ -156,22 +156,32 @@ func TestRoundTripsPerSmallQuery(t *testing.T) {
 	}
 }
 
-// BenchmarkRoundTripsSelect1 reports how many simulated round trips QueryRow("SELECT 1").Scan
-// takes when every call costs the same delay.
+// BenchmarkRoundTripsSelect1 reports how many simulated round trips a small query takes when
+// every call costs the same delay: QueryRow("SELECT 1").Scan, and Query read to the end.
 func BenchmarkRoundTripsSelect1(b *testing.B) {
-	const d = 20 * time.Millisecond
-	_, db := delayedDB(b, d)
-	ctx := testCtx(b)
-	var total float64
-	b.ResetTimer()
-	for range b.N {
-		rtt, err := selectOneRoundTrips(ctx, db, d)
-		if err != nil {
-			b.Fatal(err)
-		}
-		total += rtt
+	for _, bc := range []struct {
+		name string
+		run  func(context.Context, *sql.DB, time.Duration) (float64, error)
+	}{
+		{"QueryRow", selectOneRoundTrips},
+		{"ReadAll", readAllRoundTrips},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			const d = 20 * time.Millisecond
+			_, db := delayedDB(b, d)
+			ctx := testCtx(b)
+			var total float64
+			b.ResetTimer()
+			for range b.N {
+				rtt, err := bc.run(ctx, db, d)
+				if err != nil {
+					b.Fatal(err)
+				}
+				total += rtt
+			}
+			b.ReportMetric(total/float64(b.N), "RTT/op")
+		})
 	}
-	b.ReportMetric(total/float64(b.N), "RTT/op")
 }
 
 // The clear goes out after the caller is done, without the caller waiting for it, exactly once
