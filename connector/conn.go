@@ -24,6 +24,10 @@ type Conn struct {
 	mu       sync.Mutex
 	sessions map[string]string // colour ("" before the colour is known) → session id
 
+	// clearing is the done channel of the connection's last clearOrCancelQuery, which goes out
+	// in the background after its query ended (see query.clearOnServer).
+	clearing atomic.Pointer[<-chan struct{}]
+
 	bad           atomic.Bool // the connection cannot be used again
 	closed        atomic.Bool
 	ownsConnector bool // opened by Driver.Open: closes its connector with itself
@@ -154,7 +158,19 @@ func (cn *Conn) session(ctx context.Context, colour string) (string, error) {
 // starts on colour. database/sql runs one query at a time on a connection, so no query of this
 // connection is pinned to them any more: after a switch, the old colour's session goes with the
 // connection's last query on it.
-func (cn *Conn) forgetOtherSessions(colour string) {
+func (cn *Conn) forgetOtherSessions(ctx context.Context, colour string) {
+	cn.mu.Lock()
+	other := false
+	for c := range cn.sessions {
+		other = other || c != colour
+	}
+	cn.mu.Unlock()
+	if !other {
+		return
+	}
+	// The previous query's clear may still be on its way on the old colour's session: let it
+	// go out on that session rather than authenticate on the old colour again for it.
+	cn.awaitClear(ctx)
 	cn.mu.Lock()
 	for c := range cn.sessions {
 		if c != colour {
@@ -162,6 +178,18 @@ func (cn *Conn) forgetOtherSessions(colour string) {
 		}
 	}
 	cn.mu.Unlock()
+}
+
+// awaitClear waits, while ctx lasts, until the connection's last clearOrCancelQuery ended.
+func (cn *Conn) awaitClear(ctx context.Context) {
+	done := cn.clearing.Load()
+	if done == nil {
+		return
+	}
+	select {
+	case <-*done:
+	case <-ctx.Done():
+	}
 }
 
 // dropSession forgets sid for colour if it is still the current one, so the next call

@@ -37,6 +37,7 @@ func TestSelect1(t *testing.T) {
 	var one int
 	require.NoError(t, db.QueryRowContext(testCtx(t), "SELECT 1").Scan(&one))
 	assert.Equal(t, 1, one)
+	awaitClears(t, srv)
 	ids := queryIDs(srv)
 	require.Len(t, ids, 1)
 	qid := ids[0]
@@ -139,6 +140,7 @@ func TestRowsCloseClearsOnce(t *testing.T) {
 			require.NoError(t, rows.Err())
 			require.NoError(t, rows.Close())
 			require.NoError(t, rows.Close()) // a second Close sends nothing
+			awaitClears(t, srv)
 			ids := queryIDs(srv)
 			require.Len(t, ids, 1)
 			assert.Equal(t, 1, callsFor(srv, "clearOrCancelQuery", ids[0]))
@@ -152,6 +154,7 @@ func TestExecClearsOnce(t *testing.T) {
 	srv, db := newTestDB(t, mock.Options{})
 	_, err := db.ExecContext(testCtx(t), "SELECT 1")
 	require.NoError(t, err)
+	awaitClears(t, srv)
 	ids := queryIDs(srv)
 	require.Len(t, ids, 1)
 	assert.Equal(t, 1, callsFor(srv, "clearOrCancelQuery", ids[0]))
@@ -273,16 +276,19 @@ func TestExpiredSessionBetweenQueries(t *testing.T) {
 	require.NoError(t, db.QueryRowContext(ctx, "SELECT 1").Scan(&n))
 	require.Equal(t, 1, srv.Calls("authenticate", "*"))
 
+	awaitClears(t, srv) // each query's clear goes out in the background, on its session
 	srv.ExpireSessions()
 	require.NoError(t, db.QueryRowContext(ctx, "SELECT 2").Scan(&n))
 	assert.Equal(t, 2, n)
 	assert.Equal(t, 2, srv.Calls("authenticate", "*"), "re-authenticated once")
 
+	awaitClears(t, srv)
 	srv.ExpireSessions()
 	_, err := db.ExecContext(ctx, "SELECT 3")
 	require.NoError(t, err)
 	assert.Equal(t, 3, srv.Calls("authenticate", "*"))
 
+	awaitClears(t, srv)
 	srv.ExpireSessions()
 	require.NoError(t, db.PingContext(ctx))
 	require.NoError(t, connector.WithConn(ctx, db, func(c *connector.Conn) error {
@@ -315,6 +321,7 @@ func TestExpiredSessionWhileReading(t *testing.T) {
 	assert.Equal(t, 1000*1001/2, sum)
 	assert.Equal(t, authBefore+1, srv.Calls("authenticate", "*"), "re-authenticated exactly once")
 	require.NoError(t, rows.Close())
+	awaitClears(t, srv)
 	ids := queryIDs(srv)
 	require.Len(t, ids, 1)
 	assert.Equal(t, 1, callsFor(srv, "clearOrCancelQuery", ids[0]))

@@ -86,6 +86,10 @@ type Connector struct {
 	bgClosed bool           // Close started: no new background work
 	bg       sync.WaitGroup // the connector's background goroutines (see goBackground)
 
+	clearMu     sync.Mutex     // guards clearClosed with the additions to clears
+	clearClosed bool           // Close has waited for the clears (see trackClear)
+	clears      sync.WaitGroup // the clears in flight, which Close lets go out first
+
 	state     *bluegreen.Use // blue/green state of the cluster, shared in the process
 	stopProbe func()
 
@@ -214,6 +218,7 @@ func (c *Connector) Close() error {
 	if c.closed.Swap(true) {
 		return nil
 	}
+	c.awaitClears()
 	c.stop()
 	if c.stopProbe != nil {
 		c.stopProbe()

@@ -40,8 +40,8 @@ func ExampleNewConnector() {
 		log.Fatal(err)
 	}
 	h := c.Health()
-	fmt.Println("active", h.Active, "in flight", len(h.InFlight))
+	fmt.Println("active", h.Active)
 	// Output:
 	// detected blue
-	// active blue in flight 0
+	// active blue
 }

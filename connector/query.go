@@ -46,9 +46,11 @@ type query struct {
 // where the whole query can be re-run. A query is re-run from prepare (a new query id, on the
 // colour pinned anew) when a call was rejected for its colour (HTTP 456: the call did not run)
 // or a suspended cluster was resumed under it; attempts are bounded by Config.RetryAttempts,
-// with exponential backoff and jitter between them. A statement run for its effect (ExecContext,
-// fetchFirst false) is not run again once its execute succeeded: it may have changed data. When
-// every attempt was rejected, the error is a *RetryError.
+// the first re-run at once, then with exponential backoff and jitter. A statement run for its
+// effect (ExecContext, fetchFirst false) is not run again once its execute succeeded: it may have
+// changed data. When every attempt was rejected, the error is a *RetryError. The metadata and the
+// first batch are requested together, so a small query costs three round trips: prepare,
+// execute, and those two.
 func (cn *Conn) startQuery(ctx context.Context, sqlText string, fetchFirst bool) (*query, *codec.Chunk, error) {
 	return cn.startQueryWithin(ctx, sqlText, fetchFirst, new(budget))
 }
@@ -92,8 +94,13 @@ func (cn *Conn) startQueryWithin(ctx context.Context, sqlText string, fetchFirst
 		observationFrom(ctx).rerun(q.id, attempt+1, err) // trace.go
 		cn.c.log.LogAttrs(ctx, slog.LevelInfo, "e6data: re-running query", slog.String("query_id", q.id),
 			slog.Int("attempt", attempt+1), slog.String("reason", err.Error()))
-		if err := sleepBackoff(ctx, attempt); err != nil {
-			return nil, nil, err
+		// The first re-run goes out at once: a 456 names the serving colour (or the colour is
+		// detected again), so it is not a guess that needs spacing out. Backoff from the
+		// second re-run on, when the cluster keeps rejecting.
+		if attempt > 1 {
+			if err := sleepBackoff(ctx, attempt-1); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 }
@@ -110,7 +117,7 @@ func (cn *Conn) pin(q *query) error {
 		}
 		if pin, ok := cn.c.state.Acquire(); ok {
 			q.pin, q.colour = pin, pin.Colour()
-			cn.forgetOtherSessions(q.colour)
+			cn.forgetOtherSessions(q.ctx, q.colour)
 			return nil
 		}
 	}
@@ -198,13 +205,38 @@ func (q *query) start(fetchFirst bool) (*codec.Chunk, error) {
 		return nil, err
 	}
 	q.executed = true
-	if err := q.metadata(); err != nil {
+	if !fetchFirst {
+		return nil, q.metadata()
+	}
+	return q.metadataAndFirst()
+}
+
+// metadataAndFirst requests the result metadata and the first batch together, so that both cost
+// one round trip on the caller's path instead of two. The server answers either call once the
+// statement was executed. When both fail, the metadata's error is reported (the one the caller
+// would have seen had they gone out one after the other).
+func (q *query) metadataAndFirst() (*codec.Chunk, error) {
+	var (
+		first    *codec.Chunk
+		fetchErr error
+		done     = make(chan struct{})
+	)
+	go func() { // ends with the call: both calls are bounded by the caller's context
+		defer close(done)
+		first, fetchErr = q.fetchRaw(q.ctx)
+	}()
+	mdErr := q.metadata()
+	<-done
+	if mdErr != nil {
+		return nil, mdErr
+	}
+	if fetchErr != nil {
+		return nil, fetchErr
+	}
+	if err := q.checkChunk(first); err != nil {
 		return nil, err
 	}
-	if !fetchFirst {
-		return nil, nil
-	}
-	return q.fetch(q.ctx)
+	return first, nil
 }
 
 // prepare sends prepareStatementV2 when a catalog is set, else prepareStatement, bounded by
@@ -254,6 +286,28 @@ func (q *query) metadata() error {
 
 // fetch returns the next batch, or nil at the end of the results.
 func (q *query) fetch(ctx context.Context) (*codec.Chunk, error) {
+	ch, err := q.fetchRaw(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := q.checkChunk(ch); err != nil {
+		return nil, err
+	}
+	return ch, nil
+}
+
+// checkChunk checks a batch (nil: the end of results) against the query's metadata.
+func (q *query) checkChunk(ch *codec.Chunk) error {
+	if ch != nil && len(ch.Vectors) < len(q.md.Fields) {
+		return fmt.Errorf("e6data: query %s: result batch from the server has %d columns, the metadata %d: %w",
+			q.id, len(ch.Vectors), len(q.md.Fields), codec.ErrCorrupt)
+	}
+	return nil
+}
+
+// fetchRaw returns the next batch, decoded but not yet checked against the metadata (which may
+// still be on its way), or nil at the end of the results.
+func (q *query) fetchRaw(ctx context.Context) (*codec.Chunk, error) {
 	var raw []byte
 	if err := q.rpcCtx(ctx, "getNextResultBatch", func(ctx context.Context, sid string) error {
 		resp, err := q.cn.c.qe.GetNextResultBatch(ctx, &e6pb.GetNextResultBatchRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id})
@@ -268,10 +322,6 @@ func (q *query) fetch(ctx context.Context) (*codec.Chunk, error) {
 	}
 	if ch.Size <= 0 {
 		return nil, nil
-	}
-	if len(ch.Vectors) < len(q.md.Fields) {
-		return nil, fmt.Errorf("e6data: query %s: result batch from the server has %d columns, the metadata %d: %w",
-			q.id, len(ch.Vectors), len(q.md.Fields), codec.ErrCorrupt)
 	}
 	return ch, nil
 }
@@ -353,7 +403,10 @@ func (q *query) cancelOnServer() {
 // clearOnServer sends clearOrCancelQuery once and then releases the query's pin; errors are
 // logged, not returned: the query's outcome is already decided, and the server forgets queries
 // on its own (a stack retired by a deployment has forgotten them already). The clear is sent in
-// the background; the caller waits for it only while its own context lasts.
+// the background and the caller does not wait for it: it costs no round trip on the caller's
+// path. It stays bounded: each clear by Config.CancelTimeout and Close, and a connection has at
+// most one clear in flight (the next query's clear first waits for the previous one, which has
+// normally long ended by then). Close lets the clears in flight go out before it ends.
 func (q *query) clearOnServer() {
 	if q.id == "" {
 		q.pin.Release()
@@ -367,7 +420,12 @@ func (q *query) clearOnServer() {
 			q.info.collect(ctx, q)
 			cancel()
 		}
+		q.cn.awaitClear(q.ctx)
+		untrack := q.cn.c.trackClear()
 		done := q.inBackground(func(ctx context.Context) {
+			if untrack != nil {
+				defer untrack()
+			}
 			defer q.pin.Release() // the clear carries the pin; release it after
 			if q.cn.c.ctx.Err() != nil {
 				return // closed: the channel is gone, and the server forgets the query on its own
@@ -384,10 +442,7 @@ func (q *query) clearOnServer() {
 				q.cn.c.log.LogAttrs(ctx, level, "e6data: clearing query failed", slog.String("query_id", q.id), slog.Any("error", err))
 			}
 		})
-		select {
-		case <-done:
-		case <-q.ctx.Done():
-		}
+		q.cn.clearing.Store(&done)
 	})
 }
 

@@ -39,6 +39,7 @@ func TestRowsStreamManyBatches(t *testing.T) {
 	require.Len(t, ids, 1)
 	// 143 batches with rows and the empty end marker.
 	assert.Equal(t, 1000/7+1+1, callsFor(srv, "getNextResultBatch", ids[0]))
+	awaitClears(t, srv)
 	assert.Equal(t, 1, callsFor(srv, "clearOrCancelQuery", ids[0]))
 }
 

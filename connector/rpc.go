@@ -57,9 +57,9 @@ func (cn *Conn) call(ctx context.Context, rpc string, q *query, colour string, f
 // query, the cluster's colour (detected when unknown). An expired session ("Access denied") is
 // renewed and the call retried, within Config.RetryAttempts attempts (with backoff from the
 // second renewal on). A wrong colour (HTTP 456) moves the cluster's colour off
-// the call's (the State's interceptor does it); a call outside a query is then retried after re-detection (bounded by RetryAttempts, with
-// backoff), while a query's call returns the error for the query to be re-run or replayed on the
-// new colour. A suspended cluster is resumed when auto-resume is on; the call is then retried if
+// the call's (the State's interceptor does it); a call outside a query is then retried after
+// re-detection (bounded by RetryAttempts: the first retry at once, then with backoff), while a
+// query's call returns the error for the query to be re-run or replayed on the new colour. A suspended cluster is resumed when auto-resume is on; the call is then retried if
 // retrySuspended, else the Suspended error is returned for the caller to start over (a query's
 // state does not survive a suspension).
 func (cn *Conn) invoke(ctx context.Context, rpc string, q *query, retrySuspended bool, fn func(ctx context.Context, sessionID string) error) error {
@@ -101,8 +101,10 @@ func (cn *Conn) invoke(ctx context.Context, rpc string, q *query, retrySuspended
 				return exhausted(attempt, err)
 			}
 			cn.c.state.CountRetry("", attempt, err)
-			if err := sleepBackoff(ctx, attempt); err != nil {
-				return err
+			if attempt > 1 { // the first retry at once, on the colour the 456 named
+				if err := sleepBackoff(ctx, attempt-1); err != nil {
+					return err
+				}
 			}
 			continue
 		case e.Class == strategy.Suspended && cn.cfg.AutoResume && !resumed:

@@ -81,6 +81,7 @@ func TestStrategySharedStateEventsReachEveryConnector(t *testing.T) {
 
 	sgQueryOne(t, ctx, db1)
 	sgQueryOne(t, ctx, db2)
+	awaitClears(t, srv) // the clears go out in the background: let them release the pins
 	require.Equal(t, mock.Green, srv.Switch())
 	// No query holds blue, so it retires at once: the next query meets a 456 and re-detects.
 	require.Equal(t, strategy.Green, sgQueryOne(t, ctx, db2).Strategy)
@@ -121,7 +122,11 @@ func TestStrategyRollbackProbesThroughAnOpenConnector(t *testing.T) {
 
 	require.NoError(t, db1.Close(), "the first connector closes")
 	sgQueryOne(t, ctx, db2) // on blue; its replies announce green
-	require.Equal(t, strategy.Green, sgQueryOne(t, ctx, db2).Strategy)
+	onGreen := sgQueryOne(t, ctx, db2)
+	require.Equal(t, strategy.Green, onGreen.Strategy)
+	// Its clear, a success on green that goes out in the background, must not land among the
+	// failures below (a success ends a run of failures).
+	awaitCleared(t, srv, onGreen.QueryID)
 
 	// Green fails while it should answer (transport errors on prepare): after
 	// RollbackFailures of them the driver probes blue and, as it answers, returns to it.
