@@ -127,6 +127,12 @@ func newMeters(mp metric.MeterProvider, key Key) meters {
 		rows, _ = nm.Int64Counter(strategy.MetricReplayedRows)
 	}
 	o.replayedRows = rows
+	// Counters start at 0, so a dashboard (rate, increase) sees each series from the first scrape
+	// rather than only after its first event: an invalidation or an interrupted query may never
+	// happen in a healthy process.
+	for _, c := range []metric.Int64Counter{o.retries, o.interrupts, o.switches, o.rollbacks, o.invalids, o.resumes, o.replays, o.replayedRows} {
+		c.Add(context.Background(), 0, o.base...)
+	}
 	colourSet := func(c string) attribute.Set {
 		return attribute.NewSet(o.cluster, o.endpoint, attribute.String("strategy", c))
 	}
