@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -165,10 +166,19 @@ func TestTracingSpans(t *testing.T) {
 			exp, db := tracedDB(t, srv, "prefetch=1")
 			ctx := testCtx(t)
 			sgQueryOne(t, ctx, db) // detect the colour, outside the statement under test
+			// Its clear goes out in the background: let it end before the spans are reset.
+			require.Eventually(t, func() bool {
+				return slices.ContainsFunc(exp.GetSpans(), func(s tracetest.SpanStub) bool {
+					return s.Name == "QueryEngineService/clearOrCancelQuery"
+				})
+			}, 10*time.Second, time.Millisecond, "the first query's clear")
 			exp.Reset()
 
 			info := &connector.QueryInfo{}
 			runErr := tc.run(connector.WithQueryInfo(ctx, info), srv, db)
+			// Close waits for the statement's clears, sent in the background, so that every span
+			// of the statement has ended before they are read.
+			require.NoError(t, db.Close())
 			if tc.wantErrType == "" {
 				require.NoError(t, runErr)
 			} else {
