@@ -207,7 +207,7 @@ func scanLoop(b *testing.B, scan func() int) {
 
 // rtt is the simulated network round trip of BenchmarkSuiteRoundTrips: large beside loopback
 // and the CPU work of a small query, so elapsed/rtt counts the round trips on the caller's path.
-const rtt = 10 * time.Millisecond
+const rtt = 25 * time.Millisecond
 
 // BenchmarkSuiteRoundTrips runs SELECT 1 the three ways with every gRPC call held for rtt
 // before it is sent, and reports the round trips on the caller's path per query ("RTT/op":
