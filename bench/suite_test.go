@@ -23,6 +23,7 @@ func BenchmarkSuiteSelect1(b *testing.B) {
 	srv := startMock(b, mock.Options{})
 	ctx := context.Background()
 	b.Run("raw", func(b *testing.B) {
+		srv.ResetCallLog() // every way starts with the same server state
 		r := openRaw(b, srv)
 		var boxes codec.Boxes
 		loop(b, func() {
@@ -37,6 +38,7 @@ func BenchmarkSuiteSelect1(b *testing.B) {
 		})
 	})
 	b.Run("database-sql", func(b *testing.B) {
+		srv.ResetCallLog() // every way starts with the same server state
 		db := openSQL(b, srv)
 		loop(b, func() {
 			var one int
@@ -46,6 +48,7 @@ func BenchmarkSuiteSelect1(b *testing.B) {
 		})
 	})
 	b.Run("gorm", func(b *testing.B) {
+		srv.ResetCallLog() // every way starts with the same server state
 		gdb := openGORM(b, srv)
 		loop(b, func() {
 			var one int
@@ -117,6 +120,7 @@ func BenchmarkSuiteScan(b *testing.B) {
 	srv := startScanMock(b, scanRepeat)
 	ctx := context.Background()
 	b.Run("raw", func(b *testing.B) {
+		srv.ResetCallLog() // every way starts with the same server state
 		r := openRaw(b, srv)
 		var boxes codec.Boxes
 		dest := make([]any, 8)
@@ -138,6 +142,7 @@ func BenchmarkSuiteScan(b *testing.B) {
 		})
 	})
 	b.Run("database-sql", func(b *testing.B) {
+		srv.ResetCallLog() // every way starts with the same server state
 		db := openSQL(b, srv)
 		scanLoop(b, func() int {
 			rs, err := db.QueryContext(ctx, scanSQL)
@@ -169,6 +174,7 @@ func BenchmarkSuiteScan(b *testing.B) {
 		})
 	})
 	b.Run("gorm", func(b *testing.B) {
+		srv.ResetCallLog() // every way starts with the same server state
 		gdb := openGORM(b, srv)
 		scanLoop(b, func() int {
 			rs, err := gdb.Raw(scanSQL).Rows()
@@ -218,12 +224,14 @@ func BenchmarkSuiteRoundTrips(b *testing.B) {
 	ctx := context.Background()
 	delay := delayCalls(rtt)
 	b.Run("raw", func(b *testing.B) {
+		srv.ResetCallLog() // every way starts with the same server state
 		r := openRaw(b, srv, delay)
 		rttLoop(b, func() error {
 			return r.query(ctx, select1, func(*codec.Chunk) bool { return false })
 		})
 	})
 	b.Run("database-sql", func(b *testing.B) {
+		srv.ResetCallLog() // every way starts with the same server state
 		db := openSQL(b, srv, delay)
 		rttLoop(b, func() error {
 			var one int
@@ -231,6 +239,7 @@ func BenchmarkSuiteRoundTrips(b *testing.B) {
 		})
 	})
 	b.Run("gorm", func(b *testing.B) {
+		srv.ResetCallLog() // every way starts with the same server state
 		gdb := openGORM(b, srv, delay)
 		rttLoop(b, func() error {
 			var one int
