@@ -113,5 +113,17 @@ func openGORM(dsn string, tel telemetry) (*gorm.DB, error) {
 	}
 	// The demo reports errors itself; GORM's logger would print each one (and every slow query)
 	// over the progress line.
-	return gorm.Open(dialector, &gorm.Config{Logger: logger.Discard})
+	db, err := gorm.Open(dialector, &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		return nil, err
+	}
+	// Parse the models, relationships included, before the workers share db: GORM parses a
+	// model's schema on first use, and two goroutines doing so at once race inside GORM's
+	// relationship maps (seen under -race). Parsing sends nothing to the cluster.
+	for _, model := range []any{&Customer{}, &Product{}, &Order{}} {
+		if err := (&gorm.Statement{DB: db}).Parse(model); err != nil {
+			return nil, fmt.Errorf("parse the model %T: %w", model, err)
+		}
+	}
+	return db, nil
 }
