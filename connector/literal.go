@@ -36,7 +36,7 @@ func (e *ArgumentError) Error() string {
 // Unwrap returns the error from the argument's Value method, if any.
 func (e *ArgumentError) Unwrap() error { return e.Err }
 
-// AppendLiteral appends the SQL literal for v to dst, by the rules in docs/sql-dialect.md: it is
+// AppendLiteral appends the SQL literal for v to dst, by the rules in docs/dialect.md: it is
 // the driver's one renderer, used to interpolate ? arguments and by the GORM dialect's Explain,
 // so logs show exactly the text sent. It never panics (not even when a Value method does) and
 // never modifies v. On error, dst is returned unchanged with an *ArgumentError (Index 0).

@@ -14,7 +14,7 @@ const (
 
 // WrongStrategyShape selects how the mock answers a call that carries the colour that is not
 // serving. The real front proxy answers HTTP 456 at the HTTP/2 layer; the other shapes are what
-// other servers and gRPC libraries have been seen to produce (docs/wire-protocol.md lists them), for
+// other servers and gRPC libraries have been seen to produce (docs/protocol.md lists them), for
 // compatibility tests of a client's classifier.
 type WrongStrategyShape int
 

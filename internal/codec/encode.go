@@ -5,7 +5,7 @@ import (
 	"math"
 )
 
-// AppendChunk appends c as one Thrift TBinaryProtocol Chunk (see docs/wire-protocol.md), byte for
+// AppendChunk appends c as one Thrift TBinaryProtocol Chunk (see docs/protocol.md), byte for
 // byte what Thrift's generated code writes for the same values: fields in id order; per vector
 // size, vectorType, nullSet (always: Size entries, or 1 for a constant vector; all false when
 // Nulls is nil, all true for a NULL-typed vector), the Data member for its type and constancy,

@@ -1,6 +1,6 @@
 // Package codec encodes and decodes e6data's result bytes: the result metadata (Java
 // DataOutputStream with modified UTF-8) and the result batches (one Thrift
-// TBinaryProtocol Chunk; docs/wire-protocol.md describes both). The mock cluster encodes with it and the driver decodes with it, so
+// TBinaryProtocol Chunk; docs/protocol.md describes both). The mock cluster encodes with it and the driver decodes with it, so
 // both sides of the wire share one definition of every format.
 package codec
 

@@ -26,7 +26,7 @@ const maxZoneCache = 4096
 const maxOffsetSeconds = 18 * 3600
 
 // ParseZone resolves a zone spelling as e6data sends it for TIMESTAMP_TZ (see
-// docs/wire-protocol.md): "Z", "UTC", "GMT", "UT" and "" (UTC); offsets "+05:30", "-03", "+0530",
+// docs/protocol.md): "Z", "UTC", "GMT", "UT" and "" (UTC); offsets "+05:30", "-03", "+0530",
 // "+05:30:15", an unsigned "05:30" meaning +; the same offsets after "UTC", "GMT" or "UT"
 // ("UTC+05:30", "GMT-3"); and IANA names ("Asia/Kolkata"). Offsets become fixed zones named in ±HH:MM[:SS]
 // form. Anything else is an error wrapping ErrUnknownZone. Safe for concurrent use; results

@@ -1,4 +1,4 @@
-// QueryEngineService: e6data's query RPCs, as docs/wire-protocol.md describes them.
+// QueryEngineService: e6data's query RPCs, as docs/protocol.md describes them.
 //
 // No `package` on purpose: the real servers route /QueryEngineService/<rpc>, and a package would
 // make generated clients call /<pkg>.QueryEngineService/<rpc> (answered UNIMPLEMENTED). The file

@@ -1,4 +1,4 @@
-// Chunk and Vector as e6data publishes them for its clients (see docs/wire-protocol.md).
+// Chunk and Vector as e6data publishes them for its clients (see docs/protocol.md).
 namespace go chunk
 
 enum VectorType {
