@@ -415,8 +415,12 @@ func (q *query) clearOnServer() {
 	q.clearOnce.Do(func() {
 		if q.info != nil {
 			// On the caller's goroutine, bounded by its context: the caller reads the info
-			// after this returns.
-			ctx, cancel := context.WithTimeout(q.ctx, q.cn.cfg.CancelTimeout)
+			// after this returns. Most callers (every GORM statement) ask for no RPC here, so
+			// the timeout is made only when there is one to bound.
+			ctx, cancel := q.ctx, context.CancelFunc(func() {})
+			if q.info.CollectExplain || q.info.CollectExplainAnalyze {
+				ctx, cancel = context.WithTimeout(q.ctx, q.cn.cfg.CancelTimeout)
+			}
 			q.info.collect(ctx, q)
 			cancel()
 		}
