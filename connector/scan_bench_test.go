@@ -23,6 +23,7 @@ import (
 
 	"github.com/e6data/gorm-e6data/connector"
 	"github.com/e6data/gorm-e6data/internal/codec"
+	"github.com/e6data/gorm-e6data/internal/codec/codectest"
 	"github.com/e6data/gorm-e6data/internal/e6pb"
 )
 
@@ -35,53 +36,10 @@ const (
 )
 
 // scanColumns are the 8 mixed columns of the scan benchmarks; 10% NULLs in three of them.
-var scanColumns = []codec.Field{
-	{Name: "id", Type: "LONG"}, {Name: "qty", Type: "INTEGER"}, {Name: "price", Type: "DOUBLE"},
-	{Name: "name", Type: "STRING"}, {Name: "flag", Type: "BOOLEAN"}, {Name: "ts", Type: "TIMESTAMP"},
-	{Name: "amount", Type: "DECIMAL128"}, {Name: "day", Type: "DATE"},
-}
+var scanColumns = codectest.MixedFields
 
 // scanBatch builds the encoded batch of rows [from, from+n).
-func scanBatch(from, n int) []byte {
-	long, integer, ts, date := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
-	double := make([]float64, n)
-	str := make([]string, n)
-	bools := make([]bool, n)
-	dec := make([][]byte, n)
-	nulls := make([]bool, n)
-	for j := range n {
-		i := from + j
-		long[j] = int64(i) * 7919
-		integer[j] = int64(int32(i * 31))
-		double[j] = float64(i) * 0.25
-		str[j] = "customer-" + strconv.Itoa(i*13)
-		bools[j] = i%3 == 0
-		ts[j] = 1_700_000_000_000_000 + int64(i)*1_000_003
-		d, err := codec.ParseDecimal(strconv.Itoa(i*101)+".25", 2)
-		if err != nil {
-			panic(err)
-		}
-		dec[j] = make([]byte, 16) // DECIMAL(38) values arrive as 16 bytes
-		copy(dec[j][16-len(d):], d)
-		date[j] = int64(i%20000-10000) * 86_400_000_000
-		nulls[j] = i%10 == 7
-	}
-	c := &codec.Chunk{Size: n, Vectors: []codec.Vector{
-		{Type: codec.Long, Size: n, Int64s: long},
-		{Type: codec.Integer, Size: n, Int64s: integer, Nulls: nulls},
-		{Type: codec.Double, Size: n, Float64s: double},
-		{Type: codec.String, Size: n, Strings: str, Nulls: nulls},
-		{Type: codec.Boolean, Size: n, Bools: bools},
-		{Type: codec.Timestamp, Size: n, Int64s: ts, Nulls: nulls},
-		{Type: codec.Decimal128, Size: n, Bytes: dec, Scale: 2},
-		{Type: codec.Date, Size: n, Int64s: date},
-	}}
-	b, err := codec.AppendChunk(nil, c)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
+func scanBatch(from, n int) []byte { return codectest.EncodedMixedChunk(from, n) }
 
 // scanData is the result every query of the scan server returns: its metadata and batches.
 type scanData struct {
