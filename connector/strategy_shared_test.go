@@ -125,8 +125,11 @@ func TestStrategyRollbackProbesThroughAnOpenConnector(t *testing.T) {
 	onGreen := sgQueryOne(t, ctx, db2)
 	require.Equal(t, strategy.Green, onGreen.Strategy)
 	// Its clear, a success on green that goes out in the background, must not land among the
-	// failures below (a success ends a run of failures).
+	// failures below (a success ends a run of failures). The server seeing the clear is not
+	// enough: the driver reports the success when the answer arrives, which under load can be
+	// after the first failure. The pin is released after that report, so wait for it.
 	awaitCleared(t, srv, onGreen.QueryID)
+	awaitInFlight(t, c2, map[string]int{strategy.Blue: 1})
 
 	// Green fails while it should answer (transport errors on prepare): after
 	// RollbackFailures of them the driver probes blue and, as it answers, returns to it.
