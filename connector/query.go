@@ -223,7 +223,7 @@ func (q *query) metadataAndFirst() (*codec.Chunk, error) {
 	)
 	go func() { // ends with the call: both calls are bounded by the caller's context
 		defer close(done)
-		first, fetchErr = q.fetchRaw(q.ctx)
+		first, fetchErr = q.fetchRaw(q.ctx, nil)
 	}()
 	mdErr := q.metadata()
 	<-done
@@ -285,8 +285,8 @@ func (q *query) metadata() error {
 }
 
 // fetch returns the next batch, or nil at the end of the results.
-func (q *query) fetch(ctx context.Context) (*codec.Chunk, error) {
-	ch, err := q.fetchRaw(ctx)
+func (q *query) fetch(ctx context.Context, recycle *codec.Chunk) (*codec.Chunk, error) {
+	ch, err := q.fetchRaw(ctx, recycle)
 	if err != nil {
 		return nil, err
 	}
@@ -306,17 +306,18 @@ func (q *query) checkChunk(ch *codec.Chunk) error {
 }
 
 // fetchRaw returns the next batch, decoded but not yet checked against the metadata (which may
-// still be on its way), or nil at the end of the results.
-func (q *query) fetchRaw(ctx context.Context) (*codec.Chunk, error) {
+// still be on its way), or nil at the end of the results. recycle, when not nil, is a batch the
+// caller is done with, whose memory the new one may take over (see codec.DecodeChunkNoCopy).
+func (q *query) fetchRaw(ctx context.Context, recycle *codec.Chunk) (*codec.Chunk, error) {
 	var raw []byte
 	if err := q.rpcCtx(ctx, "getNextResultBatch", func(ctx context.Context, sid string) error {
-		resp, err := q.cn.c.qe.GetNextResultBatch(ctx, &e6pb.GetNextResultBatchRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id})
+		resp, err := q.cn.c.qe.GetNextResultBatch(ctx, &e6pb.GetNextResultBatchRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id}, batchCall)
 		raw = resp.GetResultBatch()
 		return err
 	}); err != nil {
 		return nil, err
 	}
-	ch, err := codec.DecodeChunk(raw)
+	ch, err := codec.DecodeChunkNoCopy(raw, recycle) // raw is ours alone (batchcodec.go)
 	if err != nil {
 		return nil, fmt.Errorf("e6data: query %s: result batch from the server: %w", q.id, err)
 	}

@@ -74,17 +74,17 @@ func (r *rows) rerun(old *query, b *budget) (*query, *codec.Chunk, []uint64, int
 	var sum uint64
 	row, hashes := 0, []uint64(nil)
 	if ch != nil {
-		hashes = rowHashes(ch, ncols, r.seed)
+		hashes = rowHashes(nil, ch, ncols, r.seed)
 	}
 	for skip := r.delivered; skip > 0; skip-- {
 		for ch != nil && row >= ch.Size {
-			if ch, err = q.fetch(q.ctx); err != nil {
+			if ch, err = q.fetch(q.ctx, nil); err != nil {
 				q.clearOnServer()
 				return nil, nil, nil, 0, err
 			}
 			row = 0
 			if ch != nil {
-				hashes = rowHashes(ch, ncols, r.seed)
+				hashes = rowHashes(nil, ch, ncols, r.seed)
 			}
 		}
 		if ch == nil {

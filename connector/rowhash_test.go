@@ -3,6 +3,7 @@ package connector
 import (
 	"context"
 	"database/sql/driver"
+	"fmt"
 	"hash/maphash"
 	"io"
 	"testing"
@@ -21,7 +22,7 @@ func TestRowHashesCoverTheType(t *testing.T) {
 	seed := maphash.MakeSeed()
 	one := func(v codec.Vector) uint64 {
 		v.Size = 1
-		return rowHashes(&codec.Chunk{Size: 1, Vectors: []codec.Vector{v}}, 1, seed)[0]
+		return rowHashes(nil, &codec.Chunk{Size: 1, Vectors: []codec.Vector{v}}, 1, seed)[0]
 	}
 	for _, tc := range []struct {
 		name string
@@ -75,4 +76,56 @@ func TestRowsStopHashingPastReplayLimit(t *testing.T) {
 		assert.Equal(t, i < 30, r.curHash != nil, "row %d", i)
 	}
 	assert.Equal(t, io.EOF, r.Next(dest))
+}
+
+// The per-type loops of hashColumn are a fast path: for every type, with and without NULLs,
+// they give the hashes valueHash gives one value at a time (a re-run's batches may take either
+// path).
+func TestRowHashesFastPathAgreesWithPerValue(t *testing.T) {
+	seed := maphash.MakeSeed()
+	const n = 97
+	nulls := make([]bool, n)
+	for i := range nulls {
+		nulls[i] = i%7 == 3
+	}
+	ints, floats, bools, strs := make([]int64, n), make([]float64, n), make([]bool, n), make([]string, n)
+	for i := range n {
+		ints[i], floats[i], bools[i], strs[i] = int64(i*i)-500, float64(i)/3, i%2 == 0, fmt.Sprint("s", i)
+	}
+	for _, v := range []codec.Vector{
+		{Type: codec.Long, Int64s: ints}, {Type: codec.Integer, Int64s: ints}, {Type: codec.Date, Int64s: ints},
+		{Type: codec.Timestamp, Int64s: ints}, {Type: codec.Double, Float64s: floats}, {Type: codec.Float, Float64s: floats},
+		{Type: codec.Boolean, Bools: bools}, {Type: codec.String, Strings: strs}, {Type: codec.Array, Strings: strs},
+	} {
+		for _, withNulls := range []bool{false, true} {
+			v.Size = n
+			v.Nulls = nil
+			if withNulls {
+				v.Nulls = nulls
+			}
+			fast := make([]uint64, n)
+			hashColumn(fast, &v, seed)
+			slow := make([]uint64, n)
+			hashSlow(slow, &v, mix(uint64(v.Type)), seed)
+			assert.Equal(t, slow, fast, "%s, NULLs %v", v.Type, withNulls)
+		}
+	}
+}
+
+// A DECIMAL128 value hashes alike whether a batch sends it in its minimal two's complement or
+// sign-extended to 16 bytes (a re-run may encode it either way), and unlike at another scale.
+func TestRowHashesDecimalEncodings(t *testing.T) {
+	seed := maphash.MakeSeed()
+	one := func(b []byte, scale int32) uint64 {
+		v := codec.Vector{Type: codec.Decimal128, Size: 1, Bytes: [][]byte{b}, Scale: scale}
+		return rowHashes(nil, &codec.Chunk{Size: 1, Vectors: []codec.Vector{v}}, 1, seed)[0]
+	}
+	minus := []byte{0xff, 0xfe} // -2
+	minus16 := []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe}
+	plus := []byte{0x00, 0x80} // 128: the 0 byte is needed
+	plus16 := append(make([]byte, 14), 0x00, 0x80)
+	assert.Equal(t, one(minus, 2), one(minus16, 2))
+	assert.Equal(t, one(plus, 2), one(plus16, 2))
+	assert.NotEqual(t, one(plus, 2), one([]byte{0x80}, 2), "128 and -128")
+	assert.NotEqual(t, one(plus, 2), one(plus, 3), "another scale")
 }

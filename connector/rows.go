@@ -23,7 +23,9 @@ type rows struct {
 	cur     *codec.Chunk
 	curHash []uint64 // row hashes of cur; nil for a batch past Config.ReplayLimit
 	row     int      // next row of cur
+	folded  int      // rows of cur already in sum (see foldDelivered)
 	batches chan fetched
+	spent   chan fetched       // batches the reader is done with, whose memory the prefetcher reuses
 	stop    context.CancelFunc // ends the prefetcher of q
 	err     error              // the error that ended the stream; io.EOF at the end
 	closeMu sync.Mutex
@@ -43,7 +45,8 @@ type fetched struct {
 }
 
 func newRows(q *query, first *codec.Chunk) *rows {
-	r := &rows{seed: maphash.MakeSeed()}
+	// Prefetch+2 batches are alive at most: the prefetched ones, the one being fetched and cur.
+	r := &rows{seed: maphash.MakeSeed(), spent: make(chan fetched, q.cn.cfg.Prefetch+2)}
 	r.scales = make([]int32, len(q.md.Fields))
 	for i := range r.scales {
 		r.scales[i] = -1
@@ -58,14 +61,14 @@ func newRows(q *query, first *codec.Chunk) *rows {
 // follow makes q the query being read, with first as its current batch (hashes its row hashes
 // when already computed, row the next row of it), and starts prefetching the batches after it.
 func (r *rows) follow(q *query, first *codec.Chunk, hashes []uint64, row int) {
-	r.q, r.cur, r.row = q, first, row
+	r.q, r.cur, r.row, r.folded = q, first, row, row // rows before row are in sum already
 	if first == nil {
 		r.err = io.EOF
 		q.clearOnServer() // nothing left to fetch
 		return
 	}
 	if hashes == nil {
-		hashes = rowHashes(first, len(q.md.Fields), r.seed)
+		hashes = rowHashes(nil, first, len(q.md.Fields), r.seed)
 	}
 	r.curHash = hashes
 	// The prefetcher ends with the query's context, with Close, and with the connector, so
@@ -92,14 +95,22 @@ func (r *rows) prefetch(ctx context.Context, q *query, out chan<- fetched, stop 
 	ncols := len(q.md.Fields)
 	limit := int64(q.cn.cfg.ReplayLimit)
 	for {
-		ch, err := q.fetch(ctx)
+		var old fetched // a batch the reader is done with: its memory serves the next one
+		select {
+		case old = <-r.spent:
+		default:
+		}
+		ch, err := q.fetch(ctx, old.chunk)
 		if err != nil && q.cn.c.ctx.Err() != nil {
 			return // the connector was closed under the call: Next reports that, not the call's error
 		}
 		f := fetched{chunk: ch, err: err}
 		if ch != nil {
+			for i := range ch.Vectors[:ncols] {
+				ch.Vectors[i].PrepareValues() // off the reader's goroutine
+			}
 			if next < limit {
-				f.hashes = rowHashes(ch, ncols, r.seed)
+				f.hashes = rowHashes(old.hashes, ch, ncols, r.seed)
 			}
 			next += int64(ch.Size)
 		}
@@ -137,6 +148,7 @@ func (r *rows) Columns() []string {
 // Next fills dest with the next row.
 func (r *rows) Next(dest []driver.Value) error {
 	for r.cur == nil || r.row >= r.cur.Size {
+		r.foldDelivered()
 		if r.err != nil {
 			return r.err
 		}
@@ -162,18 +174,40 @@ func (r *rows) Next(dest []driver.Value) error {
 		case f.chunk == nil:
 			r.err = io.EOF
 		default:
-			r.cur, r.curHash, r.row = f.chunk, f.hashes, 0
+			r.recycle()
+			r.cur, r.curHash, r.row, r.folded = f.chunk, f.hashes, 0, 0
 		}
 	}
 	for i := range dest {
 		dest[i] = r.cur.Vectors[i].ValueIn(r.row, &r.boxes)
 	}
-	if r.curHash != nil { // nil past replay-limit, where the checksum is no longer needed
-		r.sum = mix(r.sum ^ r.curHash[r.row])
-	}
 	r.delivered++
 	r.row++
 	return nil
+}
+
+// recycle hands cur, which the reader is past, to the prefetcher: decoding into the memory of
+// spent batches, a stream of batches of one shape allocates little more than its values.
+// Nothing the reader handed out refers to that memory (values own theirs).
+func (r *rows) recycle() {
+	if r.cur == nil {
+		return
+	}
+	select {
+	case r.spent <- fetched{chunk: r.cur, hashes: r.curHash}:
+	default: // enough spares already
+	}
+	r.cur, r.curHash = nil, nil
+}
+
+// foldDelivered adds the rows of cur handed out since the last fold to the running checksum,
+// which replay compares a re-run with. Folding a batch at a time keeps the reader's per-row
+// path free of it; a batch past replay-limit has no hashes, and needs none.
+func (r *rows) foldDelivered() {
+	if r.curHash != nil && r.row > r.folded {
+		r.sum = fold(r.sum, r.curHash[r.folded:r.row])
+	}
+	r.folded = r.row
 }
 
 // Close stops the prefetcher and clears the query on the server, once.

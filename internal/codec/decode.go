@@ -13,11 +13,30 @@ package codec
 // The result never aliases b. The strings of one vector share a single private allocation
 // (see readBinaryList); Vector.Value copies, so a value handed out never keeps it alive.
 // Malformed input yields a *DecodeError wrapping ErrCorrupt, never a panic.
-func DecodeChunk(b []byte) (*Chunk, error) {
+func DecodeChunk(b []byte) (*Chunk, error) { return decodeChunk(b, false, nil) }
+
+// DecodeChunkNoCopy is DecodeChunk for an input its caller hands over, into memory it may hand
+// over too, for a reader that decodes batch after batch:
+//   - the chunk's strings and byte slices view b instead of a copy of it, which saves a copy
+//     and an allocation of the variable-length data per batch. b must never be modified
+//     afterwards (values taken from the chunk with Vector.Value own their memory, so b is only
+//     kept alive as long as the chunk);
+//   - recycle, when not nil, is a chunk decoded earlier that the caller is done with: the new
+//     chunk takes over its memory (its vectors' slices, where they have the room), so a stream
+//     of batches of one shape allocates little beyond its input. recycle's contents must not be
+//     used afterwards, whatever the outcome; the result may be recycle itself.
+func DecodeChunkNoCopy(b []byte, recycle *Chunk) (*Chunk, error) {
+	return decodeChunk(b, true, recycle)
+}
+
+func decodeChunk(b []byte, shared bool, recycle *Chunk) (*Chunk, error) {
 	if len(b) == 0 {
 		return &Chunk{}, nil
 	}
-	r := &reader{b: b}
+	r := &reader{b: b, shared: shared}
+	if recycle != nil {
+		r.old = recycle.Vectors
+	}
 	var size int32
 	var vectors []Vector
 	vecOff := 0
@@ -61,6 +80,10 @@ func DecodeChunk(b []byte) (*Chunk, error) {
 				" rows, the chunk "+itoa(int64(size)))
 		}
 	}
+	if recycle != nil {
+		*recycle = Chunk{Size: int(size), Vectors: vectors}
+		return recycle, nil
+	}
 	return &Chunk{Size: int(size), Vectors: vectors}, nil
 }
 
@@ -73,9 +96,17 @@ func decodeVectors(r *reader) ([]Vector, error) {
 	if err != nil {
 		return nil, err
 	}
+	old := r.old
 	vs := make([]Vector, 0, min(n, r.remaining()/minVectorBytes))
+	if cap(old) >= n {
+		vs = old[:0] // vector i is taken as prev below before vs[i] is overwritten
+	}
 	for i := 0; i < n; i++ {
-		v, err := decodeVector(r)
+		var prev Vector
+		if i < len(old) {
+			prev = old[i]
+		}
+		v, err := decodeVector(r, &prev)
 		if err != nil {
 			return nil, err
 		}
@@ -87,16 +118,19 @@ func decodeVectors(r *reader) ([]Vector, error) {
 // vecState is a Vector being decoded plus what was seen on the wire, for validation in finish.
 type vecState struct {
 	v         Vector
-	off       int   // offset of the Vector struct, for error messages
-	haveType  bool  // vectorType was present
-	member    int16 // Data union member present, 0 if none
+	prev      *Vector // a vector decoded earlier whose memory v may take over (see DecodeChunkNoCopy)
+	off       int     // offset of the Vector struct, for error messages
+	haveType  bool    // vectorType was present
+	member    int16   // Data union member present, 0 if none
 	memberOff int
 	nullLen   int  // entries in nullSet, -1 if absent
 	bytesText bool // varchar data went to v.Bytes; finish moves it to Strings for text types
 }
 
-func decodeVector(r *reader) (Vector, error) {
-	s := vecState{off: r.pos, nullLen: -1}
+func decodeVector(r *reader, prev *Vector) (Vector, error) {
+	s := vecState{off: r.pos, nullLen: -1, prev: prev}
+	// PrepareValues' memory is taken over empty: the values are not prepared yet.
+	s.v.decText, s.v.decEnds = prev.decText[:0], prev.decEnds[:0]
 	for {
 		off := r.pos
 		t, id, err := r.fieldHeader()
@@ -161,7 +195,7 @@ func (s *vecState) readNulls(r *reader) error {
 	s.v.Nulls = nil
 	for _, c := range src {
 		if c != 0 {
-			s.v.Nulls = decodeBools(src)
+			s.v.Nulls = decodeBools(src, s.prev.Nulls)
 			break
 		}
 	}

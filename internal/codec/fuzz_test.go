@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -88,6 +89,29 @@ func FuzzDecodeChunk(f *testing.F) {
 		out2, err := AppendChunk(nil, c2)
 		if err != nil || !bytes.Equal(out, out2) {
 			t.Fatalf("encoding not stable: %v", err)
+		}
+		// DecodeChunkNoCopy decodes exactly what DecodeChunk does, alone and into the memory
+		// of a chunk of the same shape (c2, whose values PrepareValues filled in too).
+		for _, recycle := range []*Chunk{nil, c2} {
+			if recycle != nil {
+				for i := range recycle.Vectors {
+					recycle.Vectors[i].PrepareValues()
+				}
+			}
+			c3, err := DecodeChunkNoCopy(bytes.Clone(b), recycle)
+			if err != nil {
+				t.Fatalf("DecodeChunkNoCopy refused what DecodeChunk accepted: %v", err)
+			}
+			if out3, err := AppendChunk(nil, c3); err != nil || !bytes.Equal(out, out3) {
+				t.Fatalf("DecodeChunkNoCopy (recycling %v) decoded another chunk: %v", recycle != nil, err)
+			}
+			for i := range c3.Vectors {
+				for _, r := range []int{0, c3.Size / 2, c3.Size - 1} {
+					if got, want := c3.Vectors[i].Value(r), c.Vectors[i].Value(r); !reflect.DeepEqual(got, want) {
+						t.Fatalf("recycling %v: vector %d row %d: %#v, want %#v", recycle != nil, i, r, got, want)
+					}
+				}
+			}
 		}
 	})
 }

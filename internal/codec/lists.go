@@ -12,60 +12,69 @@ import (
 // elements in a tight loop over a pre-sliced window of the input, so the per-element work is a
 // load, a byte swap and a store with no function calls or error checks.
 
-func decodeBools(src []byte) []bool {
-	out := make([]bool, len(src))
+// reuse returns s resliced to n elements when it has the room, else a new slice: the list
+// readers fill every element, so old contents never show.
+func reuse[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
+}
+
+func decodeBools(src []byte, old []bool) []bool {
+	out := reuse(old, len(src))
 	for i, c := range src {
 		out[i] = c != 0
 	}
 	return out
 }
 
-func readBoolList(r *reader) ([]bool, error) {
+func readBoolList(r *reader, old []bool) ([]bool, error) {
 	n, err := r.list(tBool, 1)
 	if err != nil {
 		return nil, err
 	}
-	out := decodeBools(r.b[r.pos : r.pos+n])
+	out := decodeBools(r.b[r.pos:r.pos+n], old)
 	r.pos += n
 	return out, nil
 }
 
-func readI32List(r *reader) ([]int64, error) {
+func readI32List(r *reader, old []int64) ([]int64, error) {
 	n, err := r.list(tI32, 4)
 	if err != nil {
 		return nil, err
 	}
 	src := r.b[r.pos : r.pos+4*n]
 	r.pos += 4 * n
-	out := make([]int64, n)
+	out := reuse(old, n)
 	for i := range out {
 		out[i] = int64(int32(binary.BigEndian.Uint32(src[4*i : 4*i+4])))
 	}
 	return out, nil
 }
 
-func readI64List(r *reader) ([]int64, error) {
+func readI64List(r *reader, old []int64) ([]int64, error) {
 	n, err := r.list(tI64, 8)
 	if err != nil {
 		return nil, err
 	}
 	src := r.b[r.pos : r.pos+8*n]
 	r.pos += 8 * n
-	out := make([]int64, n)
+	out := reuse(old, n)
 	for i := range out {
 		out[i] = int64(binary.BigEndian.Uint64(src[8*i : 8*i+8]))
 	}
 	return out, nil
 }
 
-func readDoubleList(r *reader) ([]float64, error) {
+func readDoubleList(r *reader, old []float64) ([]float64, error) {
 	n, err := r.list(tDouble, 8)
 	if err != nil {
 		return nil, err
 	}
 	src := r.b[r.pos : r.pos+8*n]
 	r.pos += 8 * n
-	out := make([]float64, n)
+	out := reuse(old, n)
 	for i := range out {
 		out[i] = math.Float64frombits(binary.BigEndian.Uint64(src[8*i : 8*i+8]))
 	}
@@ -80,7 +89,7 @@ func readDoubleList(r *reader) ([]float64, error) {
 // out of that copy. So a vector costs two allocations whatever its row count, and never
 // aliases the caller's input. Byte slices get cap == len so an append cannot overwrite the
 // neighbouring value.
-func readBinaryList(r *reader, asBytes bool) ([]string, [][]byte, error) {
+func readBinaryList(r *reader, asBytes bool, oldStrings []string, oldBytes [][]byte) ([]string, [][]byte, error) {
 	n, err := r.list(tString, 4)
 	if err != nil {
 		return nil, nil, err
@@ -102,9 +111,12 @@ func readBinaryList(r *reader, asBytes bool) ([]string, [][]byte, error) {
 		p += int(l)
 	}
 	r.pos = p
-	blob := bytes.Clone(b[start:p]) // unlike make+copy, does not zero the memory first
+	blob := b[start:p:p]
+	if !r.shared {
+		blob = bytes.Clone(blob) // unlike make+copy, does not zero the memory first
+	}
 	if asBytes {
-		out := make([][]byte, n)
+		out := reuse(oldBytes, n)
 		q := 0
 		for i := range out {
 			l := int(binary.BigEndian.Uint32(blob[q:]))
@@ -114,14 +126,15 @@ func readBinaryList(r *reader, asBytes bool) ([]string, [][]byte, error) {
 		}
 		return nil, out, nil
 	}
-	out := make([]string, n)
+	out := reuse(oldStrings, n)
 	q := 0
 	for i := range out {
 		l := int(binary.BigEndian.Uint32(blob[q:]))
 		q += 4
 		if l > 0 {
-			// unsafe.String over blob: blob is this function's private copy, nothing else
-			// references it and nothing ever writes to it again, so the strings are immutable.
+			// unsafe.String over blob: blob is this function's private copy (or, shared, an
+			// input its caller promised never to modify), nothing ever writes to it again, so
+			// the strings are immutable.
 			out[i] = unsafe.String(&blob[q], l)
 		}
 		q += l

@@ -66,26 +66,26 @@ func (s *vecState) readMember(r *reader, m int16) error {
 		handled := true
 		switch {
 		case id == 1 && t == tList && m == mBool:
-			v.Bools, err = readBoolList(r)
+			v.Bools, err = readBoolList(r, s.prev.Bools)
 		case id == 1 && t == tList && m == mInt32:
-			v.Int64s, err = readI32List(r)
+			v.Int64s, err = readI32List(r, s.prev.Int64s)
 		case id == 1 && t == tList && (m == mInt64 || m == mDate || m == mTime):
-			v.Int64s, err = readI64List(r)
+			v.Int64s, err = readI64List(r, s.prev.Int64s)
 		case id == 1 && t == tList && (m == mFloat32 || m == mFloat64):
-			v.Float64s, err = readDoubleList(r)
+			v.Float64s, err = readDoubleList(r, s.prev.Float64s)
 		case id == 1 && t == tList && m == mVarchar:
 			// BINARY keeps raw bytes. If the type is not known yet (vectorType after data),
 			// decode as bytes too; finish converts them to strings without copying.
 			if s.haveType && s.v.Type != Binary {
-				v.Strings, _, err = readBinaryList(r, false)
+				v.Strings, _, err = readBinaryList(r, false, s.prev.Strings, nil)
 			} else {
-				_, v.Bytes, err = readBinaryList(r, true)
+				_, v.Bytes, err = readBinaryList(r, true, nil, s.prev.Bytes)
 				s.bytesText = true
 			}
 		case id == 2 && t == tList && m == mTime:
-			v.Zones, _, err = readBinaryList(r, false)
+			v.Zones, _, err = readBinaryList(r, false, nil, nil)
 		case id == 1 && t == tList && m == mDecimal:
-			_, v.Bytes, err = readBinaryList(r, true)
+			_, v.Bytes, err = readBinaryList(r, true, nil, s.prev.Bytes)
 		case id == 2 && t == tI32 && (m == mDecimal || m == mDecimalConst):
 			n, ok := r.i32()
 			if !ok {

@@ -31,6 +31,11 @@ const maxSkipDepth = 64
 type reader struct {
 	b   []byte
 	pos int
+	// shared: strings and byte slices decoded from b may view b (DecodeChunkNoCopy) instead of
+	// a private copy.
+	shared bool
+	// old are the vectors of a chunk whose memory the decoded one may take over.
+	old []Vector
 }
 
 func (r *reader) remaining() int { return len(r.b) - r.pos }

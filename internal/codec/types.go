@@ -108,6 +108,10 @@ type Vector struct {
 
 	// locs caches the decoded Zones; set by the decoder.
 	locs []*time.Location
+	// decText holds the DECIMAL128 values as text, value i ending at decEnds[i]; set by
+	// PrepareValues.
+	decText []byte
+	decEnds []int32
 }
 
 // itoa formats n in base 10.

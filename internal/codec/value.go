@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"math"
 	"time"
 	"unsafe"
 )
@@ -78,6 +79,13 @@ func (v *Vector) ValueIn(row int, b *Boxes) any {
 			return b.time(MicrosToTime(v.Int64s[i]).In(v.location(i)))
 		}
 	case Decimal128:
+		if i < len(v.decEnds) {
+			start := int32(0)
+			if i > 0 {
+				start = v.decEnds[i-1]
+			}
+			return boxString(unsafe.String(unsafe.SliceData(v.decText[start:]), int(v.decEnds[i]-start))) // copies
+		}
 		if i < len(v.Bytes) {
 			var stack [64]byte
 			if b, err := AppendDecimal(stack[:0], v.Bytes[i], v.Scale); err == nil {
@@ -86,6 +94,35 @@ func (v *Vector) ValueIn(row int, b *Boxes) any {
 		}
 	}
 	return nil
+}
+
+// PrepareValues does ahead of time the part of ValueIn's work that needs no allocation a value
+// owns: it formats v's DECIMAL128 values as text, so that ValueIn then only copies the text. A
+// reader that decodes batches on one goroutine and hands out their values on another calls it
+// on the first, so that the formatting overlaps the reader's work. It changes no value; on a
+// vector of another type, or a value that does not format, it does nothing (ValueIn then
+// formats per value, as without it). Not safe for use concurrent with ValueIn.
+func (v *Vector) PrepareValues() {
+	if v.Type != Decimal128 || len(v.decEnds) == len(v.Bytes) {
+		return
+	}
+	ends := reuse(v.decEnds, len(v.Bytes))
+	text := v.decText[:0]
+	for i, b := range v.Bytes {
+		if len(b) > 0 || !v.IsNull(i) { // a NULL's slot may be empty: it is never read
+			var err error
+			if text, err = AppendDecimal(text, b, v.Scale); err != nil {
+				v.decText, v.decEnds = text[:0], ends[:0] // keep the memory, prepare nothing
+				return
+			}
+		}
+		if len(text) > math.MaxInt32 {
+			v.decText, v.decEnds = text[:0], ends[:0]
+			return
+		}
+		ends[i] = int32(len(text))
+	}
+	v.decText, v.decEnds = text, ends
 }
 
 // location returns the zone of value i: the decoder's resolved one, else parsed from Zones

@@ -35,6 +35,9 @@ func ParseZone(s string) (*time.Location, error) {
 	if loc, ok := zoneCache.Load(s); ok {
 		return loc.(*time.Location), nil
 	}
+	// The cache keeps s, and a location from tzdata keeps it as its name: never the caller's
+	// memory, which may be a whole result batch (DecodeChunkNoCopy).
+	s = strings.Clone(s)
 	loc, err := parseZone(s)
 	if err != nil {
 		return nil, err

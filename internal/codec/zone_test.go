@@ -2,9 +2,11 @@ package codec
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func TestParseZone(t *testing.T) {
@@ -61,4 +63,23 @@ func TestParseZoneConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// ParseZone never keeps its caller's memory (a zone decoded by DecodeChunkNoCopy views a whole
+// result batch): the cache and the location's name hold their own copy of the spelling.
+func TestParseZoneKeepsNoCallerMemory(t *testing.T) {
+	const name = "America/Argentina/Ushuaia"
+	buf := []byte(name)
+	loc, err := ParseZone(unsafe.String(&buf[0], len(buf)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(buf, strings.Repeat("x", len(buf))) // the batch's memory is reused
+	if loc.String() != name {
+		t.Errorf("location name %q after its input changed", loc.String())
+	}
+	again, err := ParseZone(name)
+	if err != nil || again != loc {
+		t.Errorf("cache lost the spelling: %v, %v", again, err)
+	}
 }
