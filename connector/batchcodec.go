@@ -17,13 +17,29 @@ import (
 // (it never lets a bytes field view its input), and the decoder copied the strings once more:
 // three copies of every batch. batchCodec decodes that one response itself, so the field views
 // the gathered buffer, which nothing else references, and codec.DecodeChunkNoCopy lets the
-// decoded strings view it too: one copy. Every other message goes through gRPC's proto codec.
+// decoded strings view it too: one copy. While a result streams, the buffer of a batch the
+// reader is done with gathers a later one (rows.recycle), so a long scan stops allocating
+// message memory. Every other message goes through gRPC's proto codec.
 
 // batchCodec is the codec of getNextResultBatch calls (see batchCall).
-type batchCodec struct{ proto encoding.CodecV2 }
+type batchCodec struct {
+	proto encoding.CodecV2
+	// into, when not nil, is the memory of a message the caller is done with: the response is
+	// gathered there when it has the room, and *into is set to the memory it was gathered in.
+	into *[]byte
+}
+
+// protoCodec is gRPC's own codec, which batchCodec hands every other message to.
+var protoCodec = encoding.GetCodecV2("proto")
 
 // batchCall is the call option that makes a getNextResultBatch call use batchCodec.
-var batchCall = grpc.ForceCodecV2(batchCodec{proto: encoding.GetCodecV2("proto")})
+var batchCall = grpc.ForceCodecV2(batchCodec{proto: protoCodec})
+
+// batchCallInto is batchCall gathering the response in *into's memory, when it has the room
+// (see batchCodec.into).
+func batchCallInto(into *[]byte) grpc.CallOption {
+	return grpc.ForceCodecV2(batchCodec{proto: protoCodec, into: into})
+}
 
 // Name is empty so that the call's content type stays "application/grpc", exactly what the
 // default codec sends: gRPC takes a forced codec's name as the content subtype, and a server
@@ -37,7 +53,16 @@ func (c batchCodec) Unmarshal(data mem.BufferSlice, v any) error {
 	if !ok {
 		return c.proto.Unmarshal(data, v)
 	}
-	buf := data.Materialize() // a new slice, ours alone
+	var buf []byte // ours alone: a new slice, or the memory of a message the caller is done with
+	if n := data.Len(); c.into != nil && cap(*c.into) >= n {
+		buf = (*c.into)[:n]
+		data.CopyTo(buf)
+	} else {
+		buf = data.Materialize()
+	}
+	if c.into != nil {
+		*c.into = buf
+	}
 	if unmarshalBatch(buf, m) {
 		return nil
 	}

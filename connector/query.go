@@ -223,7 +223,7 @@ func (q *query) metadataAndFirst() (*codec.Chunk, error) {
 	)
 	go func() { // ends with the call: both calls are bounded by the caller's context
 		defer close(done)
-		first, fetchErr = q.fetchRaw(q.ctx, nil)
+		first, _, fetchErr = q.fetchRaw(q.ctx, nil)
 	}()
 	mdErr := q.metadata()
 	<-done
@@ -284,16 +284,17 @@ func (q *query) metadata() error {
 	return nil
 }
 
-// fetch returns the next batch, or nil at the end of the results.
-func (q *query) fetch(ctx context.Context, recycle *codec.Chunk) (*codec.Chunk, error) {
-	ch, err := q.fetchRaw(ctx, recycle)
+// fetch returns the next batch, or nil at the end of the results, and the memory of the
+// message it came in (see fetchRaw).
+func (q *query) fetch(ctx context.Context, spent *fetched) (*codec.Chunk, []byte, error) {
+	ch, msg, err := q.fetchRaw(ctx, spent)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := q.checkChunk(ch); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return ch, nil
+	return ch, msg, nil
 }
 
 // checkChunk checks a batch (nil: the end of results) against the query's metadata.
@@ -306,25 +307,36 @@ func (q *query) checkChunk(ch *codec.Chunk) error {
 }
 
 // fetchRaw returns the next batch, decoded but not yet checked against the metadata (which may
-// still be on its way), or nil at the end of the results. recycle, when not nil, is a batch the
-// caller is done with, whose memory the new one may take over (see codec.DecodeChunkNoCopy).
-func (q *query) fetchRaw(ctx context.Context, recycle *codec.Chunk) (*codec.Chunk, error) {
-	var raw []byte
+// still be on its way), or nil at the end of the results, and the memory of the message it came
+// in, which the batch's strings view. spent, when not nil, is a batch the caller is done with:
+// the new one takes over its memory (see batchCodec and codec.DecodeChunkNoCopy).
+func (q *query) fetchRaw(ctx context.Context, spent *fetched) (*codec.Chunk, []byte, error) {
+	var raw, msg []byte
+	call, recycle := batchCall, (*codec.Chunk)(nil)
+	if spent != nil {
+		recycle = spent.chunk
+		if msg = spent.msg; msg != nil {
+			call = batchCallInto(&msg)
+		}
+	}
 	if err := q.rpcCtx(ctx, "getNextResultBatch", func(ctx context.Context, sid string) error {
-		resp, err := q.cn.c.qe.GetNextResultBatch(ctx, &e6pb.GetNextResultBatchRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id}, batchCall)
+		resp, err := q.cn.c.qe.GetNextResultBatch(ctx, &e6pb.GetNextResultBatchRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id}, call)
 		raw = resp.GetResultBatch()
 		return err
 	}); err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if msg == nil {
+		msg = raw // the message's own memory is unknown: recycle what the batch views
 	}
 	ch, err := codec.DecodeChunkNoCopy(raw, recycle) // raw is ours alone (batchcodec.go)
 	if err != nil {
-		return nil, fmt.Errorf("e6data: query %s: result batch from the server: %w", q.id, err)
+		return nil, nil, fmt.Errorf("e6data: query %s: result batch from the server: %w", q.id, err)
 	}
 	if ch.Size <= 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return ch, nil
+	return ch, msg, nil
 }
 
 // rpc runs a call of the query on the caller's context.

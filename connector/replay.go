@@ -78,7 +78,7 @@ func (r *rows) rerun(old *query, b *budget) (*query, *codec.Chunk, []uint64, int
 	}
 	for skip := r.delivered; skip > 0; skip-- {
 		for ch != nil && row >= ch.Size {
-			if ch, err = q.fetch(q.ctx, nil); err != nil {
+			if ch, _, err = q.fetch(q.ctx, nil); err != nil {
 				q.clearOnServer()
 				return nil, nil, nil, 0, err
 			}

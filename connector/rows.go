@@ -22,6 +22,7 @@ type rows struct {
 	q       *query
 	cur     *codec.Chunk
 	curHash []uint64 // row hashes of cur; nil for a batch past Config.ReplayLimit
+	curMsg  []byte   // the memory of the message cur came in; nil when unknown
 	row     int      // next row of cur
 	folded  int      // rows of cur already in sum (see foldDelivered)
 	batches chan fetched
@@ -41,6 +42,7 @@ type rows struct {
 type fetched struct {
 	chunk  *codec.Chunk // nil with a nil err: the end of results
 	hashes []uint64
+	msg    []byte // the memory of the message chunk came in (its strings view it)
 	err    error
 }
 
@@ -61,7 +63,7 @@ func newRows(q *query, first *codec.Chunk) *rows {
 // follow makes q the query being read, with first as its current batch (hashes its row hashes
 // when already computed, row the next row of it), and starts prefetching the batches after it.
 func (r *rows) follow(q *query, first *codec.Chunk, hashes []uint64, row int) {
-	r.q, r.cur, r.row, r.folded = q, first, row, row // rows before row are in sum already
+	r.q, r.cur, r.curMsg, r.row, r.folded = q, first, nil, row, row // rows before row are in sum already
 	if first == nil {
 		r.err = io.EOF
 		q.clearOnServer() // nothing left to fetch
@@ -100,11 +102,11 @@ func (r *rows) prefetch(ctx context.Context, q *query, out chan<- fetched, stop 
 		case old = <-r.spent:
 		default:
 		}
-		ch, err := q.fetch(ctx, old.chunk)
+		ch, msg, err := q.fetch(ctx, &old)
 		if err != nil && q.cn.c.ctx.Err() != nil {
 			return // the connector was closed under the call: Next reports that, not the call's error
 		}
-		f := fetched{chunk: ch, err: err}
+		f := fetched{chunk: ch, msg: msg, err: err}
 		if ch != nil {
 			for i := range ch.Vectors[:ncols] {
 				ch.Vectors[i].PrepareValues() // off the reader's goroutine
@@ -175,7 +177,7 @@ func (r *rows) Next(dest []driver.Value) error {
 			r.err = io.EOF
 		default:
 			r.recycle()
-			r.cur, r.curHash, r.row, r.folded = f.chunk, f.hashes, 0, 0
+			r.cur, r.curHash, r.curMsg, r.row, r.folded = f.chunk, f.hashes, f.msg, 0, 0
 		}
 	}
 	for i := range dest {
@@ -194,10 +196,10 @@ func (r *rows) recycle() {
 		return
 	}
 	select {
-	case r.spent <- fetched{chunk: r.cur, hashes: r.curHash}:
+	case r.spent <- fetched{chunk: r.cur, hashes: r.curHash, msg: r.curMsg}:
 	default: // enough spares already
 	}
-	r.cur, r.curHash = nil, nil
+	r.cur, r.curHash, r.curMsg = nil, nil, nil
 }
 
 // foldDelivered adds the rows of cur handed out since the last fold to the running checksum,
@@ -219,7 +221,7 @@ func (r *rows) Close() error {
 	}
 	r.closed = true
 	r.stopPrefetch()
-	r.cur, r.curHash = nil, nil
+	r.cur, r.curHash, r.curMsg = nil, nil, nil
 	r.q.clearOnServer()
 	var err error
 	if r.err != io.EOF {

@@ -3,6 +3,7 @@ package connector_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -139,5 +140,28 @@ func checkCancelled(t *testing.T, srv *mock.Server, err error) {
 	var e *connector.Error
 	if errors.As(err, &e) {
 		assert.NotEmpty(t, e.RPC)
+	}
+}
+
+// A streamed result reuses the memory of the batches the reader is past for the batches after
+// them: every value handed out must own its memory, so values kept from early batches read the
+// same after the whole result went through that memory.
+func TestRowsKeptValuesSurviveBatchReuse(t *testing.T) {
+	_, db := newTestDB(t, mock.Options{BatchRows: 7})
+	ctx := testCtx(t)
+	rows, err := db.QueryContext(ctx, "SELECT x, 'r' || x AS s, printf('%08d', x * 7) AS t FROM ("+genSQL(500)+")")
+	require.NoError(t, err)
+	var kept [][3]any
+	for rows.Next() {
+		var v [3]any
+		require.NoError(t, rows.Scan(&v[0], &v[1], &v[2]))
+		kept = append(kept, v)
+	}
+	require.NoError(t, rows.Err())
+	require.NoError(t, rows.Close())
+	require.Len(t, kept, 500)
+	for i, v := range kept {
+		x := int64(i + 1)
+		require.Equal(t, [3]any{x, "r" + itoa(x), fmt.Sprintf("%08d", x*7)}, v, "row %d", i)
 	}
 }
