@@ -31,8 +31,8 @@ func FuzzBatchCodec(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add(protowire.AppendTag(nil, 9, protowire.VarintType)) // an unknown field
-	f.Add([]byte{0x1a, 0x02, 0xff, 0xfe})                     // sessionId with invalid UTF-8
-	f.Add([]byte{0x12, 0x05, 1})                              // truncated
+	f.Add([]byte{0x1a, 0x02, 0xff, 0xfe})                    // sessionId with invalid UTF-8
+	f.Add([]byte{0x12, 0x05, 1})                             // truncated
 	codec := batchCodec{proto: batchCall.(grpc.ForceCodecV2CallOption).CodecV2}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		want := &e6pb.GetNextResultBatchResponse{}
