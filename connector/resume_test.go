@@ -169,9 +169,12 @@ func TestSuspendWhileReading(t *testing.T) {
 		assert.Equal(t, 1000, n, "a cut stream is not reported as complete")
 	}
 	require.NoError(t, rows.Close())
-	assert.Len(t, callsOf(srv, "ClusterService/resume"), 1)
 
 	var got int
 	require.NoError(t, db.QueryRowContext(ctx, "SELECT 5").Scan(&got))
 	assert.Equal(t, 5, got)
+	// One resume in all: by the stream when it saw the suspension, else by this query. (A batch
+	// call already past the proxy when the cluster suspended finds its query gone, NotFound,
+	// and the stream fails without having seen the suspension.)
+	assert.Len(t, callsOf(srv, "ClusterService/resume"), 1)
 }
