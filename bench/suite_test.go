@@ -2,7 +2,6 @@ package bench_test
 
 import (
 	"context"
-	"database/sql"
 	"slices"
 	"strconv"
 	"sync"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/e6data/gorm-e6data/internal/codec"
+	"github.com/e6data/gorm-e6data/internal/codec/codectest"
 	"github.com/e6data/gorm-e6data/mock"
 )
 
@@ -150,24 +150,8 @@ func BenchmarkSuiteScan(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer rs.Close()
-			var (
-				id     int64
-				qty    sql.NullInt64
-				price  float64
-				name   sql.NullString
-				flag   bool
-				ts     sql.NullTime
-				amount string
-				day    time.Time
-			)
-			n := 0
-			for rs.Next() {
-				if err := rs.Scan(&id, &qty, &price, &name, &flag, &ts, &amount, &day); err != nil {
-					b.Fatal(err)
-				}
-				n++
-			}
-			if err := rs.Err(); err != nil {
+			n, err := codectest.ScanMixed(rs)
+			if err != nil {
 				b.Fatal(err)
 			}
 			return n

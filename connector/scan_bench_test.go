@@ -260,24 +260,8 @@ func benchScan8(b *testing.B, db *sql.DB) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		var (
-			id     int64
-			qty    sql.NullInt64
-			price  float64
-			name   sql.NullString
-			flag   bool
-			ts     sql.NullTime
-			amount string
-			day    time.Time
-		)
-		n := 0
-		for r.Next() {
-			if err := r.Scan(&id, &qty, &price, &name, &flag, &ts, &amount, &day); err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if err := r.Err(); err != nil {
+		n, err := codectest.ScanMixed(r)
+		if err != nil {
 			b.Fatal(err)
 		}
 		_ = r.Close()
