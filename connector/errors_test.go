@@ -1,7 +1,6 @@
 package connector_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -9,7 +8,6 @@ import (
 	"log/slog"
 	"math"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/e6data/gorm-e6data/connector"
+	"github.com/e6data/gorm-e6data/internal/logbuf"
 	"github.com/e6data/gorm-e6data/mock"
 )
 
@@ -211,23 +210,8 @@ func TestTypedErrors(t *testing.T) {
 	})
 }
 
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a slog handler.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a log sink safe for a logger and the test to share.
+type syncBuffer = logbuf.Buffer
 
 // TestTokenNeverShown runs the driver through success, failures, session renewal, resume and
 // cancellation with a distinctive token, and checks that no error and no debug log line holds it.

@@ -1,28 +1,13 @@
 package strategy
 
 import (
-	"bytes"
 	"log/slog"
-	"sync"
+
+	"github.com/e6data/gorm-e6data/internal/logbuf"
 )
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
+// syncBuffer is a log sink safe for a logger and the test to share.
+type syncBuffer = logbuf.Buffer
 
 // quiet discards logs.
 var quiet = slog.New(slog.DiscardHandler)

@@ -1,7 +1,6 @@
 package bluegreen
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"sync"
@@ -11,6 +10,8 @@ import (
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/e6data/gorm-e6data/internal/logbuf"
 )
 
 // err456 is what grpc-go reports for the proxy's HTTP 456.
@@ -144,23 +145,8 @@ func detectedProbing(t *testing.T, colour string, opts Options, probe func(ctx c
 	return s, clk, rec, buf
 }
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
+// syncBuffer is a log sink safe for a logger and the test to share.
+type syncBuffer = logbuf.Buffer
 
 // quiet discards logs.
 var quiet = slog.New(slog.DiscardHandler)

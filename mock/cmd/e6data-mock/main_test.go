@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	_ "github.com/e6data/gorm-e6data/connector"
+	"github.com/e6data/gorm-e6data/internal/logbuf"
 )
 
 // TestServesDemoDataset starts the command as `e6data-mock -demo` would (on a free port), queries
@@ -66,20 +66,5 @@ func TestRejectsBadFlags(t *testing.T) {
 	}
 }
 
-// syncBuffer is a strings.Builder safe for the server's logger and the test to share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a log sink safe for a logger and the test to share.
+type syncBuffer = logbuf.Buffer
