@@ -313,22 +313,14 @@ func exportOrders(ctx context.Context, db *gorm.DB, f *facts, rng *rand.Rand, n 
 		o.note(tx)
 		return o
 	}
-	next := lo
+	seq := orderSequence{what: fmt.Sprintf("export of orders %d..%d", lo, hi), next: lo}
 	for rows.Next() {
 		var ord Order
 		if err := db.ScanRows(rows, &ord); err != nil {
 			o.fail(err)
 			break
 		}
-		o.rows++
-		if f == nil {
-			continue
-		}
-		if ord.ID != next {
-			o.fail(wrongf("export of orders %d..%d: row %d has order id %d, want %d (a row twice or one skipped)", lo, hi, o.rows, ord.ID, next))
-		}
-		next = ord.ID + 1
-		o.fail(f.checkOrder(ord))
+		seq.check(&o, f, ord)
 	}
 	o.fail(rows.Err())
 	o.fail(rows.Close())
@@ -339,22 +331,34 @@ func exportOrders(ctx context.Context, db *gorm.DB, f *facts, rng *rand.Rand, n 
 	return o
 }
 
+// orderSequence checks the orders of an export as they arrive: consecutive ids, each once, in
+// order, with the values of the answer key (without one, f == nil, it only counts them).
+type orderSequence struct {
+	what string
+	next int64 // the id the next order must have
+}
+
+// check counts ord in o and records in o how it differs from what the export must deliver.
+func (s *orderSequence) check(o *outcome, f *facts, ord Order) {
+	o.rows++
+	if f == nil {
+		return
+	}
+	if ord.ID != s.next {
+		o.fail(wrongf("%s: row %d has order id %d, want %d (a row twice or one skipped)", s.what, o.rows, ord.ID, s.next))
+	}
+	s.next = ord.ID + 1
+	o.fail(f.checkOrder(ord))
+}
+
 // exportInBatches reads orders 1..n with FindInBatches, checking every batch.
 func exportInBatches(ctx context.Context, db *gorm.DB, f *facts, n, batch int) (o outcome) {
 	var rows []Order
-	next := int64(1)
+	seq := orderSequence{what: fmt.Sprintf("export of orders 1..%d in batches of %d", n, batch), next: 1}
 	tx := db.WithContext(ctx).Where("id <= ?", n).FindInBatches(&rows, batch, func(tx *gorm.DB, _ int) error {
 		o.note(tx)
 		for _, ord := range rows {
-			o.rows++
-			if f == nil {
-				continue
-			}
-			if ord.ID != next {
-				o.fail(wrongf("export of orders 1..%d in batches of %d: row %d has order id %d, want %d", n, batch, o.rows, ord.ID, next))
-			}
-			next = ord.ID + 1
-			o.fail(f.checkOrder(ord))
+			seq.check(&o, f, ord)
 		}
 		return nil
 	})
