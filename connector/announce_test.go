@@ -117,29 +117,8 @@ func TestStrategyAnnouncedSwitchUnderLoad(t *testing.T) {
 	ctx := testCtx(t)
 	sgQueryOne(t, ctx, db)
 
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var errs []error
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				var v int
-				if err := db.QueryRowContext(ctx, "SELECT 1").Scan(&v); err != nil {
-					mu.Lock()
-					errs = append(errs, err)
-					mu.Unlock()
-				}
-			}
-		}()
-	}
+	stopLoad := selectLoad(ctx, db, workers)
+	defer stopLoad()
 	for _, want := range []string{mock.Green, mock.Blue, mock.Green} {
 		require.Eventually(t, func() bool { return len(srv.PinnedQueries()) > 0 }, 10*time.Second, time.Millisecond)
 		require.Equal(t, want, srv.AnnounceSwitch())
@@ -149,9 +128,7 @@ func TestStrategyAnnouncedSwitchUnderLoad(t *testing.T) {
 		require.NoError(t, srv.WaitDrained(dctx))
 		cancel()
 	}
-	close(stop)
-	wg.Wait()
-	require.Empty(t, errs, "failed queries")
+	require.Empty(t, stopLoad(), "failed queries")
 	assert.Equal(t, 3, srv.Switches())
 	assert.Equal(t, srv.Switches(), c.Health().Switches)
 	for id, colours := range srv.QueryColours() {

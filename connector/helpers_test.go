@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -168,4 +169,36 @@ func readSequence(t testing.TB, rows *sql.Rows, next int64, msgAndArgs ...any) i
 	}
 	require.NoError(t, rows.Err(), msgAndArgs...)
 	return next
+}
+
+// selectLoad keeps workers goroutines running SELECT 1 on db, one after another, until the
+// returned stop is called; stop waits for them and returns the errors their queries met. Calling
+// stop again returns the same errors.
+func selectLoad(ctx context.Context, db *sql.DB, workers int) (stop func() []error) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []error
+	for range workers {
+		wg.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				var v int
+				if err := db.QueryRowContext(ctx, "SELECT 1").Scan(&v); err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	return sync.OnceValue(func() []error {
+		close(done)
+		wg.Wait()
+		return errs
+	})
 }
