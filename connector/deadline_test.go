@@ -19,6 +19,24 @@ import (
 // The hangs below last far longer (twice cancel-timeout, 10 s, before the fix).
 const deadlineSlack = time.Second
 
+// execIntoFrozenCluster runs SELECT 1 on db with a 500 ms deadline, makes its execute hang on
+// srv, and once the execute is in flight freezes srv, so that cancelQuery and
+// clearOrCancelQuery hang too. It returns the statement's context and its result.
+func execIntoFrozenCluster(t *testing.T, srv *mock.Server, db *sql.DB) (context.Context, <-chan error) {
+	t.Helper()
+	srv.DelayNext("executeStatementV2", 1, time.Minute)
+	ctx, cancel := context.WithTimeout(testCtx(t), 500*time.Millisecond)
+	t.Cleanup(cancel)
+	done := make(chan error, 1)
+	go func() {
+		_, err := db.ExecContext(ctx, "SELECT 1")
+		done <- err
+	}()
+	require.True(t, waitInFlight(t, srv, "executeStatementV2"))
+	srv.Freeze()
+	return ctx, done
+}
+
 // TestDeadlineUnderHungCluster: when the cluster hangs after prepare or mid-stream, the caller
 // gets its error at its deadline, not cancel-timeout later for each of cancelQuery and
 // clearOrCancelQuery. Those go out in the background, once each, carrying the query's pin (its
@@ -28,17 +46,7 @@ func TestDeadlineUnderHungCluster(t *testing.T) {
 		srv := startMock(t, mock.Options{})
 		db := openDB(t, srv.DSN()) // cancel-timeout: the default 5s
 		require.NoError(t, db.PingContext(testCtx(t)))
-		srv.DelayNext("executeStatementV2", 1, time.Minute)
-
-		ctx, cancel := context.WithTimeout(testCtx(t), 500*time.Millisecond)
-		defer cancel()
-		done := make(chan error, 1)
-		go func() {
-			_, err := db.ExecContext(ctx, "SELECT 1")
-			done <- err
-		}()
-		require.True(t, waitInFlight(t, srv, "executeStatementV2"))
-		srv.Freeze() // cancelQuery and clearOrCancelQuery hang too
+		ctx, done := execIntoFrozenCluster(t, srv, db)
 		err := <-done
 		late := lateBy(ctx)
 		require.ErrorIs(t, err, context.DeadlineExceeded)
@@ -60,17 +68,7 @@ func TestDeadlineUnderHungCluster(t *testing.T) {
 		db := sql.OpenDB(c)
 		defer db.Close()
 		require.NoError(t, db.PingContext(testCtx(t)))
-		srv.DelayNext("executeStatementV2", 1, time.Minute)
-
-		ctx, cancel := context.WithTimeout(testCtx(t), 500*time.Millisecond)
-		defer cancel()
-		done := make(chan error, 1)
-		go func() {
-			_, err := db.ExecContext(ctx, "SELECT 1")
-			done <- err
-		}()
-		require.True(t, waitInFlight(t, srv, "executeStatementV2"))
-		srv.Freeze() // and never unfrozen: cancel and clear hang until they give up
+		_, done := execIntoFrozenCluster(t, srv, db) // never unfrozen: cancel and clear hang until they give up
 		require.ErrorIs(t, <-done, context.DeadlineExceeded)
 		returned := time.Now()
 
