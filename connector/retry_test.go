@@ -15,7 +15,8 @@ import (
 	"github.com/e6data/gorm-e6data/strategy"
 )
 
-var errAccessDenied = status.Error(codes.Internal, "Access denied: the session is invalid or has expired")
+// errAccessDenied is e6data's answer to a call whose session it does not know.
+var errAccessDenied = status.Error(codes.Internal, "Access denied")
 
 // requireRetryError asserts that err says the operation was tried n times, wraps a *Error of
 // class, and is not retryable.

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/e6data/gorm-e6data/internal/e6pb"
+	"github.com/e6data/gorm-e6data/strategy"
 )
 
 func TestExpireSessions(t *testing.T) {
@@ -25,6 +26,7 @@ func TestExpireSessions(t *testing.T) {
 	_, err := c.prepare(ctx, Blue, sid, "SELECT 1")
 	assert.Equal(t, codes.Internal, status.Code(err))
 	assert.Contains(t, status.Convert(err).Message(), "Access denied")
+	assert.Equal(t, strategy.AccessDenied, strategy.Classify(ctx, err), "a shape the driver renews the session on: %v", err)
 	c.run(t, ctx, Blue, c.auth(t, ctx, Blue), "SELECT 1") // a new session works
 }
 

@@ -7,10 +7,11 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// Errors as a real cluster reports them: INTERNAL "Access denied" for an unknown or expired
-// session. The query-not-found shape is inferred: no capture of a real cluster's answer exists.
+// Errors as a real cluster reports them: INTERNAL with exactly "Access denied" for an unknown or
+// expired session (clients match that text whole, so it carries nothing more). The
+// query-not-found shape is inferred: no capture of a real cluster's answer exists.
 var (
-	errAccessDenied = status.Error(codes.Internal, "Access denied: the session is invalid or has expired; authenticate again")
+	errAccessDenied = status.Error(codes.Internal, "Access denied")
 )
 
 func errQueryNotFound(id string) error {

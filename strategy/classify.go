@@ -3,8 +3,6 @@ package strategy
 import (
 	"context"
 	"errors"
-	"regexp"
-	"strings"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -26,7 +24,8 @@ const (
 	WrongStrategy
 	// Suspended: the cluster is suspended (HTTP 503 from its proxy). The call did not execute.
 	Suspended
-	// AccessDenied: the session is invalid or expired; authenticate again.
+	// AccessDenied: the engine does not know the call's session (it expired, or another
+	// colour's stack issued it); authenticate again. Not a permission error of the engine.
 	AccessDenied
 	// Unauthenticated: the credentials were refused. Not retryable.
 	Unauthenticated
@@ -47,17 +46,18 @@ func (c Class) String() string {
 	return "Class(?)"
 }
 
-// httpStatus matches the ways gRPC libraries report an HTTP status a proxy answered instead of
-// gRPC: grpc-go's "status code 456", C-core's "status: 456", e6data's
-// Python mock's "Status: 456".
-var (
-	http456 = regexp.MustCompile(`(?i)(status:|server:|status code)\s*456\b`)
-	http503 = regexp.MustCompile(`(?i)(status:|server:|status code)\s*503\b`)
-)
-
 // Classify returns what err means. ctx is the context of the call that failed: when it has
 // ended, the error is Canceled whatever the transport made of it, so a cancelled query never
 // looks like a server or network failure.
+//
+// The gRPC status decides, structure before text: code 456 is a wrong colour whatever its
+// message; a status that carries structured detail (google.rpc details such as ErrorInfo) is
+// classified by its code alone, since every known wording is of an answer that has none; and
+// only then is the message compared with those wordings (shapes.go), each matched whole,
+// never as a part of a longer message: an engine error that merely mentions "Access denied" or
+// "Status: 456" is the engine's error, not a session or colour problem. The status is the one
+// the chain carries (errors.As), read as its sender wrote it, not status.FromError's rewording
+// of a wrapped error.
 func Classify(ctx context.Context, err error) Class {
 	if err == nil {
 		return OK
@@ -68,27 +68,35 @@ func Classify(ctx context.Context, err error) Class {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return Canceled
 	}
-	st, ok := status.FromError(err)
-	if !ok {
+	st := statusOf(err)
+	if st == nil {
 		return Other
 	}
-	code, msg := st.Code(), st.Message()
-	switch {
-	case code == 456:
+	code := st.Code()
+	if code == codeWrongStrategy {
 		return WrongStrategy
-	case (code == codes.Unknown || code == codes.InvalidArgument) && http456.MatchString(msg):
-		return WrongStrategy
-	case code == codes.Unavailable && http503.MatchString(msg):
-		return Suspended
-	case code == codes.Internal && strings.Contains(strings.ToLower(msg), "access denied"):
-		return AccessDenied
-	case code == codes.Unauthenticated:
+	}
+	if len(st.Proto().GetDetails()) == 0 {
+		if class, ok := matchShape(code, st.Message()); ok {
+			return class
+		}
+	}
+	switch code {
+	case codes.Unauthenticated:
 		return Unauthenticated
-	case code == codes.Unavailable:
+	case codes.Unavailable:
 		return Unavailable
-	case code == codes.Canceled || code == codes.DeadlineExceeded:
-		// The server (or a proxy) gave up on the call although our context is alive.
-		return Other
 	}
+	// Canceled or DeadlineExceeded from the server (or a proxy) while our context is alive:
+	// it gave up on the call; Other, like any engine error.
 	return Other
+}
+
+// statusOf returns the gRPC status err carries, nil when it carries none.
+func statusOf(err error) *status.Status {
+	var gs interface{ GRPCStatus() *status.Status }
+	if !errors.As(err, &gs) {
+		return nil
+	}
+	return gs.GRPCStatus()
 }
