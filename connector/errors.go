@@ -66,8 +66,16 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying error, so errors.Is(err, context.Canceled) and the sentinels work.
 func (e *Error) Unwrap() error { return e.Err }
 
-// GRPCStatus lets status.FromError and status.Code see the gRPC status of the failed call.
-func (e *Error) GRPCStatus() *status.Status { return status.New(e.Code, e.Message) }
+// GRPCStatus lets status.FromError and status.Code see the gRPC status of the failed call: the
+// server's own, structured details included, when Err is it; else one of Code and Message.
+func (e *Error) GRPCStatus() *status.Status {
+	if gs, ok := e.Err.(interface{ GRPCStatus() *status.Status }); ok {
+		if st := gs.GRPCStatus(); st != nil && st.Code() == e.Code {
+			return st
+		}
+	}
+	return status.New(e.Code, e.Message)
+}
 
 func isStatusError(err error) bool {
 	_, ok := err.(interface{ GRPCStatus() *status.Status })
@@ -106,6 +114,10 @@ type InterruptedError struct {
 	Delivered int64  // rows the caller had received
 	Reason    string // why it could not be resumed
 	Cause     error  // the error that cut it
+	// Err is the error that ended the attempt to resume, when one did: a *RetryError when every
+	// re-run was cut in turn, or the re-run's own failure. nil when the re-run's rows did not
+	// match or replay-limit was passed (Reason says which).
+	Err error
 }
 
 // Error says what happened and what to do.
@@ -117,8 +129,17 @@ func (e *InterruptedError) Error() string {
 // Is matches ErrQueryInterrupted.
 func (e *InterruptedError) Is(target error) bool { return target == ErrQueryInterrupted }
 
-// Unwrap returns the error that cut the query.
-func (e *InterruptedError) Unwrap() error { return e.Cause }
+// Unwrap returns the error that ended the resume (Err), when there is one, and the error that
+// cut the query (Cause), so errors.As reaches a *RetryError and both calls' gRPC statuses.
+func (e *InterruptedError) Unwrap() []error {
+	errs := make([]error, 0, 2)
+	for _, err := range []error{e.Err, e.Cause} {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
 
 // RetryError is returned when an operation failed on every one of its Config.RetryAttempts
 // attempts in a way the driver retries transparently: rejected for its blue/green colour (HTTP

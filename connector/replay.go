@@ -18,7 +18,7 @@ func (r *rows) replay(cause error) error {
 	old.clearOnServer()
 	cn := old.cn
 	if limit := int64(cn.cfg.ReplayLimit); r.delivered > limit {
-		return r.interrupted(cause, fmt.Sprintf("%d rows were already handed out, more than replay-limit (%d) allows to read again", r.delivered, limit))
+		return r.interrupted(cause, fmt.Sprintf("%d rows were already handed out, more than replay-limit (%d) allows to read again", r.delivered, limit), nil)
 	}
 	b := new(budget)
 	for {
@@ -40,12 +40,13 @@ func (r *rows) replay(cause error) error {
 		case old.ctx.Err() != nil:
 			return err
 		case errors.As(err, &differs):
-			return r.interrupted(cause, differs.reason)
+			return r.interrupted(cause, differs.reason, nil)
 		case !rerunnable(err):
-			return r.interrupted(cause, "running it again failed: "+err.Error())
+			return r.interrupted(cause, "running it again failed: "+err.Error(), err)
 		case attempt >= cn.cfg.RetryAttempts:
 			// The last start was cut in turn while reading the rows again.
-			return r.interrupted(cause, "running it again failed: "+exhausted(attempt, err).Error())
+			err = exhausted(attempt, err)
+			return r.interrupted(cause, "running it again failed: "+err.Error(), err)
 		}
 		if err := sleepBackoff(old.ctx, attempt); err != nil {
 			return err
@@ -84,7 +85,7 @@ func (r *rows) rerun(old *query, b *budget) (*query, *codec.Chunk, []uint64, int
 			}
 			row = 0
 			if ch != nil {
-				hashes = rowHashes(nil, ch, ncols, r.seed)
+				hashes = rowHashes(hashes, ch, ncols, r.seed) // the last batch's are spent
 			}
 		}
 		if ch == nil {
@@ -101,8 +102,10 @@ func (r *rows) rerun(old *query, b *budget) (*query, *codec.Chunk, []uint64, int
 	return q, ch, hashes, row, nil
 }
 
-func (r *rows) interrupted(cause error, reason string) error {
-	e := &InterruptedError{QueryID: r.q.id, Delivered: r.delivered, Reason: reason, Cause: cause}
+// interrupted gives up on resuming the query that cause cut, for reason; err is the error that
+// ended the resume, if one did (it goes into the chain, not only into the text).
+func (r *rows) interrupted(cause error, reason string, err error) error {
+	e := &InterruptedError{QueryID: r.q.id, Delivered: r.delivered, Reason: reason, Cause: cause, Err: err}
 	r.q.cn.c.state.CountInterrupted(e.QueryID, e)
 	r.q.cn.c.log.LogAttrs(r.q.ctx, slog.LevelWarn, "e6data: query interrupted", slog.String("query_id", e.QueryID),
 		slog.Int64("rows_delivered", e.Delivered), slog.String("reason", reason))

@@ -1,6 +1,7 @@
 package connector_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -74,6 +75,27 @@ func TestSessionRenewedMoreThanOnce(t *testing.T) {
 	}
 }
 
+// An engine error that mentions "Access denied" among other words (a permission error, not an
+// unknown session) fails the query at once: no new session, no second prepare, no *RetryError.
+func TestEnginePermissionErrorIsNotRenewed(t *testing.T) {
+	srv, _, db := sgMock(t, mock.Options{}, 0, "retry-attempts=5")
+	ctx := testCtx(t)
+	sgQueryOne(t, ctx, db)
+	auth, prepares := srv.Calls("authenticate", "*"), srv.Calls("prepareStatementV2", "*")
+	srv.FailNext("prepareStatementV2", 100, status.Error(codes.Internal, "Access denied for user 'alice' on table sales.orders"))
+	var v int
+	err := db.QueryRowContext(ctx, "SELECT 1").Scan(&v)
+	require.Error(t, err)
+	var re *connector.RetryError
+	assert.False(t, errors.As(err, &re), "not retried: %v", err)
+	var e *connector.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, strategy.Other, e.Class)
+	assert.Contains(t, err.Error(), "Access denied for user 'alice'", "the engine's own words reach the caller")
+	assert.Equal(t, auth, srv.Calls("authenticate", "*"), "no new session")
+	assert.Equal(t, prepares+1, srv.Calls("prepareStatementV2", "*"), "one prepare")
+}
+
 // A replay draws all its starts from one budget: a re-run that keeps failing costs at most
 // retry-attempts prepares, not retry-attempts squared.
 func TestReplaySharesOneBudget(t *testing.T) {
@@ -100,6 +122,20 @@ func TestReplaySharesOneBudget(t *testing.T) {
 	require.ErrorIs(t, err, connector.ErrQueryInterrupted)
 	assert.Contains(t, err.Error(), "tried 3 times")
 	assert.Equal(t, 3, srv.Calls("prepareStatementV2", "*")-before, "one budget of retry-attempts starts for the replay")
+
+	// The give-up is in the chain, not only in the text: the *RetryError of the re-runs, with
+	// the last re-run's 456 under it, and the 456 that cut the stream beside it.
+	var ie *connector.InterruptedError
+	require.ErrorAs(t, err, &ie)
+	requireRetryError(t, err, 3, strategy.WrongStrategy)
+	var re *connector.RetryError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, codes.Unknown, status.Code(re.Err), "the raw 456 of the last re-run under the *RetryError")
+	assert.Equal(t, strategy.WrongStrategy, strategy.Classify(ctx, re.Err))
+	var cut *connector.Error
+	require.ErrorAs(t, ie.Cause, &cut)
+	assert.Equal(t, "getNextResultBatch", cut.RPC, "what cut the stream")
+	assert.Equal(t, strategy.WrongStrategy, cut.Class)
 	require.NoError(t, rows.Close())
 	sgNoPins(t, c, srv)
 }
