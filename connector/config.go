@@ -32,6 +32,7 @@ const (
 	defaultRetryAttempts      = 5 // Python makes at most 5 attempts after "Access denied"
 	defaultPrefetch           = 2
 	defaultReplayLimit        = 1_000_000
+	defaultMaxBatchRows       = 1 << 20 // 128 times the mock's batches; 8 MiB of row hashes
 	defaultStrategyTTL        = 5 * time.Minute
 	defaultKeepaliveTime      = 30 * time.Second // Python pings every 30 s
 	defaultKeepaliveTimeout   = 10 * time.Second
@@ -118,6 +119,12 @@ type Config struct {
 	// re-run reads that many rows again to verify them before continuing. Past it the query
 	// fails with ErrQueryInterrupted. Default 1,000,000.
 	ReplayLimit int
+	// MaxBatchRows is the most rows one result batch may claim (DSN key max-batch-rows, integer
+	// 1-134217728). A constant column carries one value for every row of its batch, so a batch
+	// of a few dozen bytes can claim 2^31-1 rows: the bytes received do not bound the rows, and
+	// the driver does work and holds memory per row (8 bytes each for replay). A batch claiming
+	// more fails the query with a "corrupt chunk" error that names this key. Default 1,048,576.
+	MaxBatchRows int
 	// StrategyTTL is the age after which the cached blue/green colour is re-validated (DSN key
 	// strategy-ttl, duration 0-24h; 0 re-validates at every use). Default 5m.
 	StrategyTTL time.Duration
@@ -194,6 +201,7 @@ func NewConfig() *Config {
 		RetryAttempts:      defaultRetryAttempts,
 		Prefetch:           defaultPrefetch,
 		ReplayLimit:        defaultReplayLimit,
+		MaxBatchRows:       defaultMaxBatchRows,
 		StrategyTTL:        defaultStrategyTTL,
 		KeepaliveTime:      defaultKeepaliveTime,
 		KeepaliveTimeout:   defaultKeepaliveTimeout,

@@ -425,6 +425,7 @@ var dsnKeys = []dsnKey{
 	intKey("retry-attempts", func(c *Config) *int { return &c.RetryAttempts }),
 	intKey("prefetch", func(c *Config) *int { return &c.Prefetch }),
 	intKey("replay-limit", func(c *Config) *int { return &c.ReplayLimit }),
+	intKey("max-batch-rows", func(c *Config) *int { return &c.MaxBatchRows }),
 	{
 		name: "strategy",
 		set: func(c *Config, v string) string {

@@ -86,6 +86,7 @@ func TestParseDSNKeys(t *testing.T) {
 		{"retry-attempts", "1", func(c *Config) { c.RetryAttempts = 1 }, []string{"0", "-1", "many", "1.5"}},
 		{"prefetch", "8", func(c *Config) { c.Prefetch = 8 }, []string{"0", "-2", "x"}},
 		{"replay-limit", "1000", func(c *Config) { c.ReplayLimit = 1000 }, []string{"0", "-2", "x"}},
+		{"max-batch-rows", "65536", func(c *Config) { c.MaxBatchRows = 65536 }, []string{"0", "-1", "1Mi", "134217729"}},
 		{"strategy", "blue", func(c *Config) { c.Strategy = "blue" }, []string{"red", "blue,green"}},
 		{"strategy", "GREEN", func(c *Config) { c.Strategy = "green" }, nil},
 		{"strategy", "", func(c *Config) {}, nil},
@@ -171,13 +172,13 @@ func TestParseDSNURL(t *testing.T) {
 		{"ca-file implies nothing else", "e6data://u:t@h?ca-file=/ca.pem", func(c *Config) { c.CAFile = "/ca.pem" }},
 		{"secure and ca-file", "e6data://u:t@h?secure=true&ca-file=/ca.pem", func(c *Config) { c.Secure, c.CAFile = true, "/ca.pem" }},
 		{"all keys", "e6data://u:t@h:1/d?catalog=c&cluster-name=n&secure=1&ca-file=f&auto-resume=0&resume-timeout=1s" +
-			"&resume-poll-interval=2s&prepare-timeout=3s&cancel-timeout=4s&retry-attempts=6&prefetch=7&replay-limit=9&strategy=blue" +
+			"&resume-poll-interval=2s&prepare-timeout=3s&cancel-timeout=4s&retry-attempts=6&prefetch=7&replay-limit=9&max-batch-rows=10&strategy=blue" +
 			"&strategy-ttl=8s&keepalive-time=11s&keepalive-timeout=12s&max-recv-msg-size=13&max-send-msg-size=14KiB",
 			func(c *Config) {
 				c.Port, c.Database, c.Catalog, c.ClusterName, c.Secure, c.CAFile = 1, "d", "c", "n", true, "f"
 				c.AutoResume, c.ResumeTimeout, c.ResumePollInterval = false, time.Second, 2*time.Second
 				c.PrepareTimeout, c.CancelTimeout, c.RetryAttempts, c.Prefetch = 3*time.Second, 4*time.Second, 6, 7
-				c.ReplayLimit = 9
+				c.ReplayLimit, c.MaxBatchRows = 9, 10
 				c.Strategy, c.StrategyTTL, c.KeepaliveTime, c.KeepaliveTimeout = "blue", 8*time.Second, 11*time.Second, 12*time.Second
 				c.MaxRecvMsgSize, c.MaxSendMsgSize = 13, 14<<10
 			}},
@@ -319,7 +320,7 @@ func TestFormatDSNRoundTrip(t *testing.T) {
 		{"sizes", func(c *Config) { c.MaxRecvMsgSize, c.MaxSendMsgSize = 1, 2<<30 }},
 		{"upper bounds", func(c *Config) {
 			c.ResumeTimeout, c.ResumePollInterval, c.PrepareTimeout, c.CancelTimeout = 24*time.Hour, time.Hour, 24*time.Hour, 10*time.Minute
-			c.RetryAttempts, c.Prefetch, c.ReplayLimit = 100, 64, 1_000_000_000
+			c.RetryAttempts, c.Prefetch, c.ReplayLimit, c.MaxBatchRows = 100, 64, 1_000_000_000, 1<<27
 			c.StrategyTTL, c.KeepaliveTime, c.KeepaliveTimeout = 24*time.Hour, 24*time.Hour, 10*time.Minute
 		}},
 		{"every field", func(c *Config) {

@@ -19,6 +19,7 @@ const (
 	maxRetryAttempts = 100           // with backoff capped at 2 s, over 3 minutes of retrying
 	maxPrefetch      = 64            // each prefetched batch is held in memory
 	maxReplayLimit   = 1_000_000_000 // re-reading a billion rows takes hours
+	maxMaxBatchRows  = 1 << 27       // 1 GiB of row hashes for one batch
 	maxMsgSize       = 2 << 30       // a protobuf message cannot exceed 2 GiB
 	maxLongDuration  = 24 * time.Hour
 	maxPollInterval  = time.Hour
@@ -43,6 +44,7 @@ var valueChecks = []valueCheck{
 	intAtMost("retry-attempts", func(c *Config) int { return c.RetryAttempts }, maxRetryAttempts),
 	intAtMost("prefetch", func(c *Config) int { return c.Prefetch }, maxPrefetch),
 	intAtMost("replay-limit", func(c *Config) int { return c.ReplayLimit }, maxReplayLimit),
+	intAtMost("max-batch-rows", func(c *Config) int { return c.MaxBatchRows }, maxMaxBatchRows),
 	durationAtMost("strategy-ttl", func(c *Config) time.Duration { return c.StrategyTTL }, maxLongDuration),
 	durationAtMost("keepalive-time", func(c *Config) time.Duration { return c.KeepaliveTime }, maxLongDuration),
 	durationAtMost("keepalive-timeout", func(c *Config) time.Duration { return c.KeepaliveTimeout }, maxShortDuration),

@@ -214,16 +214,17 @@ func (q *query) start(fetchFirst bool) (*codec.Chunk, error) {
 // metadataAndFirst requests the result metadata and the first batch together, so that both cost
 // one round trip on the caller's path instead of two. The server answers either call once the
 // statement was executed. When both fail, the metadata's error is reported (the one the caller
-// would have seen had they gone out one after the other).
+// would have seen had they gone out one after the other). The batch is decoded once the metadata
+// is there: its columns bound what the decoder keeps.
 func (q *query) metadataAndFirst() (*codec.Chunk, error) {
 	var (
-		first    *codec.Chunk
+		raw      []byte
 		fetchErr error
 		done     = make(chan struct{})
 	)
 	go func() { // ends with the call: both calls are bounded by the caller's context
 		defer close(done)
-		first, _, fetchErr = q.fetchRaw(q.ctx, nil)
+		raw, _, fetchErr = q.receive(q.ctx, nil)
 	}()
 	mdErr := q.metadata()
 	<-done
@@ -233,10 +234,7 @@ func (q *query) metadataAndFirst() (*codec.Chunk, error) {
 	if fetchErr != nil {
 		return nil, fetchErr
 	}
-	if err := q.checkChunk(first); err != nil {
-		return nil, err
-	}
-	return first, nil
+	return q.decode(raw, nil)
 }
 
 // prepare sends prepareStatementV2 when a catalog is set, else prepareStatement, bounded by
@@ -285,39 +283,55 @@ func (q *query) metadata() error {
 }
 
 // fetch returns the next batch, or nil at the end of the results, and the memory of the
-// message it came in (see fetchRaw).
+// message it came in (see receive). spent, when not nil, is a batch the caller is done with:
+// the new one takes over its memory (see batchCodec and codec.DecodeChunkNoCopy).
 func (q *query) fetch(ctx context.Context, spent *fetched) (*codec.Chunk, []byte, error) {
-	ch, msg, err := q.fetchRaw(ctx, spent)
+	raw, msg, err := q.receive(ctx, spent)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := q.checkChunk(ch); err != nil {
+	var recycle *codec.Chunk
+	if spent != nil {
+		recycle = spent.chunk
+	}
+	ch, err := q.decode(raw, recycle)
+	if ch == nil || err != nil {
 		return nil, nil, err
 	}
 	return ch, msg, nil
 }
 
-// checkChunk checks a batch (nil: the end of results) against the query's metadata.
-func (q *query) checkChunk(ch *codec.Chunk) error {
-	if ch != nil && len(ch.Vectors) < len(q.md.Fields) {
-		return fmt.Errorf("e6data: query %s: result batch from the server has %d columns, the metadata %d: %w",
+// decode decodes a batch of the query, or returns nil for the end of the results. Everything
+// the batch claims is bounded before the driver does anything for it: its rows by
+// Config.MaxBatchRows (the bytes do not bound the rows of a constant column), its vectors by the
+// metadata's columns (the others are skipped). It must have a vector per column. raw must be
+// the caller's alone: the batch's strings view it.
+func (q *query) decode(raw []byte, recycle *codec.Chunk) (*codec.Chunk, error) {
+	// A result without columns keeps one vector, which nothing reads: 0 would mean no bound.
+	lim := codec.Limits{MaxRows: q.cn.cfg.MaxBatchRows, MaxVectors: max(len(q.md.Fields), 1)}
+	ch, err := codec.DecodeChunkNoCopy(raw, recycle, lim)
+	switch {
+	case errors.Is(err, codec.ErrLimit):
+		return nil, fmt.Errorf("e6data: query %s: result batch from the server: %w (if the server does send batches this large, raise max-batch-rows)", q.id, err)
+	case err != nil:
+		return nil, fmt.Errorf("e6data: query %s: result batch from the server: %w", q.id, err)
+	case ch.Size <= 0:
+		return nil, nil
+	case len(ch.Vectors) < len(q.md.Fields):
+		return nil, fmt.Errorf("e6data: query %s: result batch from the server has %d columns, the metadata %d: %w",
 			q.id, len(ch.Vectors), len(q.md.Fields), codec.ErrCorrupt)
 	}
-	return nil
+	return ch, nil
 }
 
-// fetchRaw returns the next batch, decoded but not yet checked against the metadata (which may
-// still be on its way), or nil at the end of the results, and the memory of the message it came
-// in, which the batch's strings view. spent, when not nil, is a batch the caller is done with:
-// the new one takes over its memory (see batchCodec and codec.DecodeChunkNoCopy).
-func (q *query) fetchRaw(ctx context.Context, spent *fetched) (*codec.Chunk, []byte, error) {
-	var raw, msg []byte
-	call, recycle := batchCall, (*codec.Chunk)(nil)
-	if spent != nil {
-		recycle = spent.chunk
-		if msg = spent.msg; msg != nil {
-			call = batchCallInto(&msg)
-		}
+// receive fetches the next batch's bytes, not yet decoded, and the memory of the message they
+// came in, which a batch decoded from them views. spent, when not nil, is a batch the caller is
+// done with: the message is gathered in its message's memory when that has the room.
+func (q *query) receive(ctx context.Context, spent *fetched) (raw, msg []byte, err error) {
+	call := batchCall
+	if spent != nil && spent.msg != nil {
+		msg = spent.msg
+		call = batchCallInto(&msg)
 	}
 	if err := q.rpcCtx(ctx, "getNextResultBatch", func(ctx context.Context, sid string) error {
 		resp, err := q.cn.c.qe.GetNextResultBatch(ctx, &e6pb.GetNextResultBatchRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id}, call)
@@ -329,14 +343,7 @@ func (q *query) fetchRaw(ctx context.Context, spent *fetched) (*codec.Chunk, []b
 	if msg == nil {
 		msg = raw // the message's own memory is unknown: recycle what the batch views
 	}
-	ch, err := codec.DecodeChunkNoCopy(raw, recycle) // raw is ours alone (batchcodec.go)
-	if err != nil {
-		return nil, nil, fmt.Errorf("e6data: query %s: result batch from the server: %w", q.id, err)
-	}
-	if ch.Size <= 0 {
-		return nil, nil, nil
-	}
-	return ch, msg, nil
+	return raw, msg, nil // raw is ours alone (batchcodec.go)
 }
 
 // rpc runs a call of the query on the caller's context.

@@ -12,11 +12,14 @@ package codec
 //
 // The result never aliases b. The strings of one vector share a single private allocation
 // (see readBinaryList); Vector.Value copies, so a value handed out never keeps it alive.
-// Malformed input yields a *DecodeError wrapping ErrCorrupt, never a panic.
-func DecodeChunk(b []byte) (*Chunk, error) { return decodeChunk(b, false, nil) }
+// Malformed input yields a *DecodeError wrapping ErrCorrupt, never a panic. Nothing is
+// allocated for a count the input claims before the bytes of what it counts are there; the
+// rows of constant and NULL vectors are the one claim bytes do not bound (see Limits, which
+// DecodeChunkNoCopy takes).
+func DecodeChunk(b []byte) (*Chunk, error) { return decodeChunk(b, false, nil, Limits{}) }
 
 // DecodeChunkNoCopy is DecodeChunk for an input its caller hands over, into memory it may hand
-// over too, for a reader that decodes batch after batch:
+// over too, for a reader that decodes batch after batch, within lim:
 //   - the chunk's strings and byte slices view b instead of a copy of it, which saves a copy
 //     and an allocation of the variable-length data per batch. b must never be modified
 //     afterwards (values taken from the chunk with Vector.Value own their memory, so b is only
@@ -25,11 +28,25 @@ func DecodeChunk(b []byte) (*Chunk, error) { return decodeChunk(b, false, nil) }
 //     chunk takes over its memory (its vectors' slices, where they have the room), so a stream
 //     of batches of one shape allocates little beyond its input. recycle's contents must not be
 //     used afterwards, whatever the outcome; the result may be recycle itself.
-func DecodeChunkNoCopy(b []byte, recycle *Chunk) (*Chunk, error) {
-	return decodeChunk(b, true, recycle)
+func DecodeChunkNoCopy(b []byte, recycle *Chunk, lim Limits) (*Chunk, error) {
+	return decodeChunk(b, true, recycle, lim)
 }
 
-func decodeChunk(b []byte, shared bool, recycle *Chunk) (*Chunk, error) {
+// Limits bound what a Chunk may claim beyond what its bytes prove. The bytes bound every list
+// (each element takes at least one byte), and so the rows of a vector that holds a value per
+// row; but a constant or NULL vector holds one value (or none) for any number of rows, so a
+// batch of a few dozen bytes can claim 2^31-1 rows, and a caller that does work or allocates
+// per row needs a bound of its own. The zero value bounds nothing.
+type Limits struct {
+	// MaxRows, when positive, is the most rows (Chunk.size) a batch may claim: more is a
+	// *DecodeError wrapping ErrCorrupt and ErrLimit, reported as soon as the size is read.
+	MaxRows int
+	// MaxVectors, when positive, is how many vectors are decoded: the ones after them have no
+	// column to fill, so they are checked as Thrift and skipped, without memory of their own.
+	MaxVectors int
+}
+
+func decodeChunk(b []byte, shared bool, recycle *Chunk, lim Limits) (*Chunk, error) {
 	if len(b) == 0 {
 		return &Chunk{}, nil
 	}
@@ -55,10 +72,14 @@ func decodeChunk(b []byte, shared bool, recycle *Chunk) (*Chunk, error) {
 			if !ok {
 				return nil, r.truncated("Chunk.size")
 			}
+			if lim.MaxRows > 0 && int64(n) > int64(lim.MaxRows) {
+				return nil, &DecodeError{Part: "chunk", Offset: off, Err: ErrLimit,
+					Reason: "Chunk.size claims " + itoa(int64(n)) + " rows, more than the " + itoa(int64(lim.MaxRows)) + " a batch may have"}
+			}
 			size = n
 		case id == 2 && t == tList:
 			vecOff = off
-			if vectors, err = decodeVectors(r); err != nil {
+			if vectors, err = decodeVectors(r, lim.MaxVectors); err != nil {
 				return nil, err
 			}
 		default:
@@ -87,21 +108,35 @@ func decodeChunk(b []byte, shared bool, recycle *Chunk) (*Chunk, error) {
 	return &Chunk{Size: int(size), Vectors: vectors}, nil
 }
 
-// minVectorBytes is the least a Vector that can pass validation takes on the wire (its size
-// field and a STOP); it bounds how much we preallocate for a claimed vector count.
+// minVectorBytes is the least a Vector that can pass validation takes on the wire (its
+// vectorType field and a STOP): a list claiming more vectors than fit is refused before
+// anything is allocated for it.
 const minVectorBytes = 8
 
-func decodeVectors(r *reader) ([]Vector, error) {
-	n, err := r.list(tStruct, 1)
+// decodeVectors reads Chunk.vectors, decoding the first maxVectors of them (all when
+// maxVectors <= 0) and skipping the rest.
+func decodeVectors(r *reader, maxVectors int) ([]Vector, error) {
+	n, err := r.list(tStruct, minVectorBytes)
 	if err != nil {
 		return nil, err
 	}
-	old := r.old
-	vs := make([]Vector, 0, min(n, r.remaining()/minVectorBytes))
-	if cap(old) >= n {
-		vs = old[:0] // vector i is taken as prev below before vs[i] is overwritten
+	keep, reserve := n, n
+	if maxVectors > 0 {
+		keep, reserve = min(n, maxVectors), min(n, maxVectors)
+	} else {
+		// Without the caller's bound the count is only known to fit in the bytes, which may
+		// hold anything (a Vector takes 34 times its least wire size in memory): the slice
+		// grows with the vectors actually decoded.
+		reserve = min(n, 16)
 	}
-	for i := 0; i < n; i++ {
+	old := r.old
+	var vs []Vector
+	if cap(old) >= reserve {
+		vs = old[:0] // vector i is taken as prev below before vs[i] is overwritten
+	} else {
+		vs = make([]Vector, 0, reserve)
+	}
+	for i := 0; i < keep; i++ {
 		var prev Vector
 		if i < len(old) {
 			prev = old[i]
@@ -111,6 +146,11 @@ func decodeVectors(r *reader) ([]Vector, error) {
 			return nil, err
 		}
 		vs = append(vs, v)
+	}
+	for i := keep; i < n; i++ {
+		if err := r.skip(tStruct, 0); err != nil {
+			return nil, err
+		}
 	}
 	return vs, nil
 }

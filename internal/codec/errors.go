@@ -9,6 +9,12 @@ import (
 // the bytes could not be decoded (truncated, malformed or semantically invalid).
 var ErrCorrupt = errors.New("codec: corrupt input")
 
+// ErrLimit is wrapped, beside ErrCorrupt, by a decode error for input that claims more than a
+// bound its caller set (Limits): the claim is refused before anything is allocated or done for
+// it. errors.Is(err, ErrLimit) tells such a refusal from malformed bytes, so that the caller can
+// name the setting behind the bound.
+var ErrLimit = errors.New("codec: beyond the configured limit")
+
 // ErrInvalid is the sentinel every encode error wraps: the value handed to an encoder cannot be
 // written (inconsistent lengths, out-of-range numbers, strings too long, ...).
 var ErrInvalid = errors.New("codec: invalid value")

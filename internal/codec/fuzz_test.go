@@ -90,6 +90,21 @@ func FuzzDecodeChunk(f *testing.F) {
 		if err != nil || !bytes.Equal(out, out2) {
 			t.Fatalf("encoding not stable: %v", err)
 		}
+		// Within Limits, the same chunk with its vectors past MaxVectors left out; a claim
+		// beyond MaxRows is refused with ErrLimit, whatever else the bytes hold.
+		lim := Limits{MaxRows: 8, MaxVectors: 1}
+		c4, err := DecodeChunkNoCopy(bytes.Clone(b), nil, lim)
+		switch {
+		case err != nil && !errors.Is(err, ErrLimit):
+			t.Fatalf("with %+v: %v, want nil or ErrLimit", lim, err)
+		case err == nil && c.Size > lim.MaxRows:
+			t.Fatalf("with %+v: %d rows accepted", lim, c.Size)
+		case err == nil:
+			want, _ := AppendChunk(nil, &Chunk{Size: c.Size, Vectors: c.Vectors[:min(len(c.Vectors), lim.MaxVectors)]})
+			if got, err := AppendChunk(nil, c4); err != nil || !bytes.Equal(got, want) {
+				t.Fatalf("with %+v: decoded another chunk: %v", lim, err)
+			}
+		}
 		// DecodeChunkNoCopy decodes exactly what DecodeChunk does, alone and into the memory
 		// of a chunk of the same shape (c2, whose values PrepareValues filled in too).
 		for _, recycle := range []*Chunk{nil, c2} {
@@ -98,7 +113,7 @@ func FuzzDecodeChunk(f *testing.F) {
 					recycle.Vectors[i].PrepareValues()
 				}
 			}
-			c3, err := DecodeChunkNoCopy(bytes.Clone(b), recycle)
+			c3, err := DecodeChunkNoCopy(bytes.Clone(b), recycle, Limits{})
 			if err != nil {
 				t.Fatalf("DecodeChunkNoCopy refused what DecodeChunk accepted: %v", err)
 			}

@@ -96,14 +96,21 @@ func (v *Vector) ValueIn(row int, b *Boxes) any {
 	return nil
 }
 
+// maxPreparedScale is the largest |scale| whose values PrepareValues formats ahead of time: the
+// 38 digits of a DECIMAL's precision. Each value's text is about as long as its scale, so a
+// larger scale, which only hostile input carries, would turn a batch of 5-byte values into text
+// 2,000 times its size; ValueIn formats such values one at a time, as the reader asks for them.
+const maxPreparedScale = 38
+
 // PrepareValues does ahead of time the part of ValueIn's work that needs no allocation a value
 // owns: it formats v's DECIMAL128 values as text, so that ValueIn then only copies the text. A
 // reader that decodes batches on one goroutine and hands out their values on another calls it
 // on the first, so that the formatting overlaps the reader's work. It changes no value; on a
-// vector of another type, or a value that does not format, it does nothing (ValueIn then
-// formats per value, as without it). Not safe for use concurrent with ValueIn.
+// vector of another type, one whose |scale| is beyond 38, or a value that does not format, it
+// does nothing (ValueIn then formats per value, as without it). Not safe for use concurrent
+// with ValueIn.
 func (v *Vector) PrepareValues() {
-	if v.Type != Decimal128 || len(v.decEnds) == len(v.Bytes) {
+	if v.Type != Decimal128 || len(v.decEnds) == len(v.Bytes) || v.Scale > maxPreparedScale || v.Scale < -maxPreparedScale {
 		return
 	}
 	ends := reuse(v.decEnds, len(v.Bytes))
