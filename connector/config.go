@@ -4,8 +4,8 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"fmt"
 	"github.com/e6data/gorm-e6data/strategy"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -186,7 +186,9 @@ type Config struct {
 	// open connectors' (*strategy.OptionsConflictError naming the field).
 	StrategyOptions strategy.Options
 	// HealthProbeInterval, when positive, starts a background probe that re-validates the
-	// active colour at that interval (stopped by Close). Default 0: off.
+	// active colour at that interval (stopped by Close): 0 or at least
+	// strategy.MinHealthProbeInterval (1s), as each round authenticates on the cluster.
+	// Default 0: off.
 	HealthProbeInterval time.Duration
 }
 
@@ -253,6 +255,10 @@ func (c *Config) Validate() error {
 	}
 	if err := c.checkResume(); err != nil {
 		return err
+	}
+	if d := c.HealthProbeInterval; d != 0 && d < strategy.MinHealthProbeInterval {
+		return fieldError("HealthProbeInterval", d.String(), "is below the floor of "+strategy.MinHealthProbeInterval.String()+
+			"; want 0 (no probe) or at least "+strategy.MinHealthProbeInterval.String()+": each round authenticates on the cluster")
 	}
 	return nil
 }
@@ -339,16 +345,23 @@ func (c *Config) tlsConfig() (*tls.Config, error) {
 	return t, nil
 }
 
-// loadCAFile reads a PEM bundle. Its errors name the file and what is wrong, never the contents.
+// loadCAFile reads a PEM bundle. Its errors are *DSNError about the ca-file key, naming the file
+// and what is wrong, never the contents; one that cannot be read keeps the read's error as its
+// cause, so errors.Is(err, fs.ErrNotExist) holds as well as ErrInvalidDSN.
 func loadCAFile(path string) (*x509.CertPool, error) {
 	pem, err := os.ReadFile(path)
 	if err != nil {
-		// The *fs.PathError names the file; %w keeps errors.Is(err, fs.ErrNotExist).
-		return nil, fmt.Errorf("e6data: ca-file: cannot read the CA bundle: %w", err)
+		why := err
+		if pe, ok := err.(*fs.PathError); ok {
+			why = pe.Err // the path is the Value already
+		}
+		e := dsnValueError("ca-file", path, "cannot be read ("+why.Error()+"); want the path of a readable PEM file of CA certificates")
+		e.Err = err
+		return nil, e
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("e6data: ca-file %q: no certificate found; want a PEM bundle of CA certificates (-----BEGIN CERTIFICATE-----)", path)
+		return nil, dsnValueError("ca-file", path, "is not a CA bundle: no certificate found; want a PEM bundle of CA certificates (-----BEGIN CERTIFICATE-----)")
 	}
 	return pool, nil
 }
@@ -364,7 +377,16 @@ func tlsServerName(host string) string {
 	return host
 }
 
-// checkDSNHost returns why host is not a host name or IP address, or "" when it is one.
+// The lengths DNS allows (RFC 1035): a name of at most 253 bytes written without its final dot,
+// of labels of at most 63. A longer host can never resolve, so it is refused when parsed rather
+// than failing every dial (and travelling whole into errors and logs).
+const (
+	maxHostLen  = 253
+	maxLabelLen = 63
+)
+
+// checkDSNHost returns why host is not a host name or IP address, or "" when it is one. An IP
+// literal is bounded by its own syntax; a name by DNS's lengths.
 func checkDSNHost(host string) string {
 	if strings.Contains(host, ":") {
 		if a, err := netip.ParseAddr(host); err == nil && a.Is6() {
@@ -376,6 +398,15 @@ func checkDSNHost(host string) string {
 		b := host[i]
 		if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '.' || b == '-' || b == '_') {
 			return "is not a valid host; want a DNS name (letters, digits, '.', '-', '_'), an IPv4 address or a bracketed IPv6 address"
+		}
+	}
+	name := strings.TrimSuffix(host, ".")
+	if len(name) > maxHostLen {
+		return "is too long for a DNS name; want at most " + strconv.Itoa(maxHostLen) + " bytes"
+	}
+	for label := range strings.SplitSeq(name, ".") {
+		if len(label) > maxLabelLen {
+			return "has a label (a part between dots) longer than " + strconv.Itoa(maxLabelLen) + " bytes, which DNS does not allow"
 		}
 	}
 	return ""

@@ -8,16 +8,19 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // A DSN names a cluster and the driver's settings:
 //
 //	e6data://user:token@host[:port][/database][?key=value&...]
 //
-// user, token and database are percent-decoded: a '/', '?' or '#' in them, a ':' in the user
-// and a '%' anywhere must be percent-encoded ('@' and ':' in the token may be, as FormatDSN
-// does). An IPv6 host is bracketed, with a zone written %25zone. Values are percent-decoded
-// with '+' as a space. The keys, their defaults and forms are those of the
+// user, token and database are percent-decoded: an '@', '/', '?' or '#' in them, a ':' in the
+// user and a '%' anywhere must be percent-encoded (a ':' in the token may be, as FormatDSN
+// does). A raw '@' is refused anywhere before the query but where it ends the user-info: with
+// two, which one ends the token is a guess, and a wrong guess sends the token's tail to DNS and
+// the logs as the host. An IPv6 host is bracketed, with a zone written %25zone. Values are
+// percent-decoded with '+' as a space. The keys, their defaults and forms are those of the
 // Config fields that name them. The parser is strict: an unknown or repeated key, a second
 // path segment or a fragment is an error rather than something silently ignored.
 
@@ -28,16 +31,21 @@ var ErrInvalidDSN = errors.New("e6data: invalid DSN")
 // and the form expected.
 type DSNError struct {
 	// Key is the DSN key (e.g. "resume-timeout"), or the part of the URL: "scheme", "user",
-	// "token", "host", "port" or "database"; "" for the DSN as a whole.
+	// "token", "host", "port" or "database"; "" for the DSN as a whole; or, for a Config field
+	// that no DSN carries, the field's name (e.g. "HealthProbeInterval").
 	Key string
 	// Value is the offending value as written, "" when there is none, or "REDACTED" when it is
-	// (or may contain) the token.
+	// (or may contain) the token. The message shows at most its first maxShownValue bytes.
 	Value string
 	// Reason says what is wrong and what is wanted.
 	Reason string
+	// Err is the cause, when another error is one (the *fs.PathError of a ca-file that cannot
+	// be read); Unwrap returns it, so errors.Is(err, fs.ErrNotExist) holds too.
+	Err error
 
 	showValue bool // print Value even when empty: the value itself is what is wrong
 	inQuery   bool // Key is a query key even if it is spelt like a URL part ("?host=...")
+	field     bool // Key is a Config field that no DSN carries
 }
 
 // Error formats the error, e.g. e6data: DSN key "resume-timeout": "5" is not a duration; want a
@@ -46,6 +54,9 @@ func (e *DSNError) Error() string {
 	var b strings.Builder
 	b.WriteString("e6data: DSN")
 	switch {
+	case e.field:
+		b.Reset()
+		b.WriteString("e6data: Config." + e.Key)
 	case e.Key == "" && !e.inQuery:
 	case isURLPart(e.Key) && !e.inQuery:
 		b.WriteString(" " + e.Key)
@@ -56,6 +67,13 @@ func (e *DSNError) Error() string {
 	switch {
 	case e.Value == redactedValue:
 		b.WriteString(redactedValue + " ")
+	case len(e.Value) > maxShownValue:
+		// A value of a megabyte would make a megabyte of message (and of log line).
+		cut := maxShownValue
+		for cut > 0 && !utf8.RuneStart(e.Value[cut]) {
+			cut--
+		}
+		fmt.Fprintf(&b, "%q… (%d bytes) ", e.Value[:cut], len(e.Value))
 	case e.Value != "" || e.showValue:
 		fmt.Fprintf(&b, "%q ", e.Value)
 	}
@@ -65,6 +83,12 @@ func (e *DSNError) Error() string {
 
 // Is makes errors.Is(err, ErrInvalidDSN) hold.
 func (e *DSNError) Is(target error) bool { return target == ErrInvalidDSN }
+
+// Unwrap returns the cause, Err (nil for most).
+func (e *DSNError) Unwrap() error { return e.Err }
+
+// maxShownValue is the most of a DSNError's Value its message shows.
+const maxShownValue = 512
 
 const (
 	redactedValue = "REDACTED" // DSNError.Value standing for the token
@@ -94,6 +118,19 @@ func dsnValueError(key, value, reason string) *DSNError {
 	return &DSNError{Key: key, Value: value, Reason: reason, showValue: true}
 }
 
+// fieldError is a DSNError about the value of a Config field that no DSN carries.
+func fieldError(field, value, reason string) *DSNError {
+	return &DSNError{Key: field, Value: value, Reason: reason, showValue: true, field: true}
+}
+
+// ambiguousAtError reports a raw '@' where only an unencoded '@', '/', '?' or '#' of the
+// user-info can have put it. It shows no part of the DSN: any of it may be the token.
+func ambiguousAtError() *DSNError {
+	return &DSNError{Reason: "has an '@' that is not percent-encoded besides the one before the host, so where the " +
+		"token ends is ambiguous; percent-encode '@' as %40 in the user, token and database " +
+		"(and '/', '?' and '#' in the user or token as %2F, %3F and %23)"}
+}
+
 // ParseDSN parses a DSN of the form e6data://user:token@host[:port][/database][?key=value&...]
 // and validates the result (see Config.Validate). Its errors are *DSNError and never contain
 // the token.
@@ -103,14 +140,19 @@ func ParseDSN(dsn string) (*Config, error) {
 	if !ok {
 		return nil, schemeError(dsn)
 	}
-	// The authority ends at the first '/', '?' or '#'; the userinfo at its last '@', so a raw
-	// '@' in the token still parses.
+	// The authority ends at the first '/', '?' or '#', the user-info at its '@'. Another raw
+	// '@' in the authority, or one in the path, can only come from a user-info with an
+	// unencoded '@', '/', '?' or '#': refused rather than guessed at (see ambiguousAtError).
 	end := strings.IndexAny(rest, "/?#")
 	if end < 0 {
 		end = len(rest)
 	}
 	authority, rest := rest[:end], rest[end:]
-	at := strings.LastIndexByte(authority, '@')
+	if path, _, _ := strings.Cut(rest, "?"); strings.Count(authority, "@") > 1 ||
+		strings.Contains(authority, "@") && strings.Contains(path, "@") {
+		return nil, ambiguousAtError()
+	}
+	at := strings.IndexByte(authority, '@')
 	if at < 0 {
 		// Never show the authority: without an '@' it may be the token.
 		reason := "is missing; " + dsnWantForm
@@ -288,6 +330,11 @@ func parseQuery(c *Config, query string) error {
 		}
 		key, raw, hasValue := strings.Cut(pair, "=")
 		k := lookupKey(key)
+		if k == nil && strings.Contains(key, "@") {
+			// No key has an '@': the user-info's '?' ended the authority early, and this
+			// "key" is the token's tail; it is not shown.
+			return ambiguousAtError()
+		}
 		if k == nil {
 			return unknownKeyError(key)
 		}

@@ -39,6 +39,16 @@ func FuzzParseDSN(f *testing.F) {
 		"e6data://u:t@h?max-recv-msg-size=2GiB&max-send-msg-size=2147483649",
 		"e6data://u:t@h?cluster-name=a%0D%0Ab&catalog=%FF",
 		"e6data://u%FF:t@h/caf%C3%A9?cluster-name=caf%C3%A9",
+		// A raw '@' that makes the token's end ambiguous, before the host and after it.
+		"e6data://alice:p@SECRETTAIL/x@real-host:443",
+		"e6data://alice:p@x@real-host:443",
+		"e6data://alice:p@SECRETTAIL?x@real-host=1",
+		"e6data://alice%40example.com:p%40x@h/d%40b?cluster-name=a@b",
+		// The bounds of the host (253 bytes, labels of 63) and of the cluster name (1024).
+		"e6data://u:t@" + strings.Repeat("a", 63) + "." + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 62),
+		"e6data://u:t@" + strings.Repeat("h", 300) + ":443",
+		"e6data://u:t@" + strings.Repeat("a", 64) + ".example.com",
+		"e6data://u:t@h?cluster-name=" + strings.Repeat("n", 1025),
 	}
 	for _, s := range seeds {
 		f.Add(s, "p@ss:w%2F%3F%23rd")

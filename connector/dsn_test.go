@@ -163,7 +163,7 @@ func TestParseDSNURL(t *testing.T) {
 		{"encoded user and token", "e6data://a%40b%3Ac%2Fd:p%2Fq%40r%3As%3F%23%25@h", func(c *Config) {
 			c.User, c.Token = "a@b:c/d", "p/q@r:s?#%"
 		}},
-		{"raw @ and : in token", "e6data://u:p@ss:w@h", func(c *Config) { c.Token = "p@ss:w" }},
+		{"raw : in token", "e6data://u:p:ss:w@h", func(c *Config) { c.Token = "p:ss:w" }},
 		{"plus in token stays plus", "e6data://u:a+b@h", func(c *Config) { c.Token = "a+b" }},
 		{"ipv4", "e6data://u:t@10.0.0.1:50051", func(c *Config) { c.Host, c.Port = "10.0.0.1", 50051 }},
 		{"ipv6", "e6data://u:t@[::1]", func(c *Config) { c.Host = "::1" }},
@@ -243,6 +243,9 @@ func TestParseDSNBad(t *testing.T) {
 		{"trailing slash", dsnWithSecret + "/a/", partDatabase},
 		{"bad database encoding", dsnWithSecret + "/a%2", partDatabase},
 		{"fragment", dsnWithSecret + "/db#frag", ""},
+		{"raw @ in token", "e6data://alice:" + strings.ReplaceAll(tok, "%40", "@") + "@h", ""},
+		{"raw @ in user", "e6data://alice@example.com:" + tok + "@h", ""},
+		{"raw @ after the host", "e6data://alice:s3cr3T@T0k/x@h", ""},
 		{"unknown key", dsnWithSecret + "?colour=blue", "colour"},
 		{"key with wrong case", dsnWithSecret + "?Catalog=x", "Catalog"},
 		{"token as a key", dsnWithSecret + "?token=" + tok, "token"},

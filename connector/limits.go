@@ -36,7 +36,7 @@ type valueCheck struct {
 // checkWireText.
 var valueChecks = []valueCheck{
 	{"catalog", func(c *Config) string { return checkUTF8(c.Catalog) }},
-	{"cluster-name", func(c *Config) string { return checkHeaderValue(c.ClusterName) }},
+	{"cluster-name", func(c *Config) string { return checkClusterName(c.ClusterName) }},
 	durationAtMost("resume-timeout", func(c *Config) time.Duration { return c.ResumeTimeout }, maxLongDuration),
 	durationAtMost("resume-poll-interval", func(c *Config) time.Duration { return c.ResumePollInterval }, maxPollInterval),
 	durationAtMost("prepare-timeout", func(c *Config) time.Duration { return c.PrepareTimeout }, maxLongDuration),
@@ -95,6 +95,22 @@ func checkUTF8(s string) string {
 	}
 	return "is not valid UTF-8, which the protocol cannot carry; want UTF-8 text " +
 		"(in a DSN, percent-encode the UTF-8 bytes of each non-ASCII character)"
+}
+
+// maxClusterNameLen bounds the cluster name, sent in a header on every call. Names of e6data
+// clusters are short identifiers, far below it; it is an eighth of 8 KiB, the smallest default
+// budget for a call's whole header list among gRPC's implementations and the HTTP/2 proxies in
+// front of them (gRPC C-core's metadata limit; grpc-go allows 16 MiB, Go's HTTP/2 server 1 MiB),
+// so the name leaves room for the other headers and a longer one fails here, once, not at the
+// proxy on every call.
+const maxClusterNameLen = 1024
+
+// checkClusterName returns why s cannot be the cluster name, or "".
+func checkClusterName(s string) string {
+	if len(s) > maxClusterNameLen {
+		return "is too long; want at most " + strconv.Itoa(maxClusterNameLen) + " bytes (it is sent in a header on every call)"
+	}
+	return checkHeaderValue(s)
 }
 
 // checkHeaderValue returns why s cannot be sent as a gRPC header value, which holds printable

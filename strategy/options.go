@@ -14,6 +14,12 @@ const (
 	DefaultDetectTimeout    = 30 * time.Second
 	DefaultRollbackFailures = 3
 	DefaultRollbackWindow   = time.Minute
+
+	// MinHealthProbeInterval is the floor of connector.Config.HealthProbeInterval: each round of
+	// the probe authenticates on the cluster, and a switch is seen anyway by the next call that
+	// meets a 456, so probing more often only loads the cluster (1ns made thousands of
+	// authenticates a second).
+	MinHealthProbeInterval = time.Second
 )
 
 // Options configures the blue/green handling of one cluster (connector.Config.StrategyOptions).
