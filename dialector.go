@@ -23,7 +23,9 @@ import (
 // DialectName is the name the dialect reports to GORM (Dialector.Name).
 const DialectName = "e6data"
 
-// Config configures the dialect. Set exactly one of DSN, Conn and Connector.
+// Config configures the dialect. Set exactly one of DSN, Conn and Connector. However it is
+// printed (String, %v, %+v, %#v, %s, slog), it shows the DSN with its token replaced by "xxxxx"
+// and the pools by their type (see String).
 type Config struct {
 	// DSN is the driver's data source name (see connector.ParseDSN), for example
 	// "e6data://user:token@host:443/sales?catalog=hive&secure=true". The dialect checks it and
