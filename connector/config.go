@@ -65,7 +65,7 @@ type Config struct {
 	// every error of this package leave it out.
 	Token string
 	// Host is the cluster's host name or IP address (DSN host; an IPv6 address is bracketed in
-	// a DSN, [::1], and not here). Required.
+	// a DSN, [::1], and not here). A name has at most 253 bytes, as in DNS. Required.
 	Host string
 	// Port is the TCP port (DSN port, host:PORT), 1-65535. 0, the default, means 443 when TLS is
 	// on (Secure, CAFile or TLSConfig) and 80 otherwise; Addr resolves it.
@@ -77,8 +77,8 @@ type Config struct {
 	// without a catalog, with the V1 RPCs.
 	Catalog string
 	// ClusterName is the cluster's name (DSN key cluster-name), sent lower-cased in the
-	// cluster-name header that the cluster's proxy routes by, so it must be printable ASCII.
-	// Default "": header not sent.
+	// cluster-name header that the cluster's proxy routes by, so it must be printable ASCII, of
+	// at most 1024 bytes. Default "": header not sent.
 	ClusterName string
 	// Secure turns TLS on, verifying the server against the system roots (DSN key secure,
 	// boolean). Default false: plaintext. CAFile and TLSConfig also turn TLS on.
