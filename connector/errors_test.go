@@ -122,6 +122,34 @@ func TestArgumentErrors(t *testing.T) {
 			assert.Equal(t, 7, se.Pos)
 			assert.Contains(t, err.Error(), "numbered or named placeholders")
 		}},
+		{"placeholder glued to a name", "SELECT a$?", []any{5}, func(t *testing.T, err error) {
+			var se *connector.SQLTextError
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, 9, se.Pos)
+		}},
+		{"invalid UTF-8 in the text", "SELECT 'caf\xe9'", nil, func(t *testing.T, err error) {
+			var se *connector.SQLTextError
+			require.ErrorAs(t, err, &se, "refused before gRPC fails to marshal it")
+			assert.Equal(t, 11, se.Pos)
+			assert.Contains(t, err.Error(), "UTF-8")
+		}},
+		{"NUL in the text", "SELECT 'a\x00b'", nil, func(t *testing.T, err error) {
+			var se *connector.SQLTextError
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, 9, se.Pos)
+			assert.Contains(t, err.Error(), "NUL")
+		}},
+		{"NUL in a string argument", "SELECT ?", []any{"a\x00b"}, func(t *testing.T, err error) {
+			var ae *connector.ArgumentError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, 1, ae.Index)
+			assert.Contains(t, err.Error(), "NUL")
+		}},
+		{"NUL in a list element", "SELECT 1 WHERE 'x' IN ?", []any{[]string{"x", "\x00"}}, func(t *testing.T, err error) {
+			var ae *connector.ArgumentError
+			require.ErrorAs(t, err, &ae)
+			assert.Contains(t, err.Error(), "element 2")
+		}},
 		{"second statement", "SELECT 1; SELECT 2", nil, func(t *testing.T, err error) {
 			var se *connector.SQLTextError
 			require.ErrorAs(t, err, &se)

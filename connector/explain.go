@@ -4,9 +4,10 @@ package connector
 // argument, as Interpolate would send it, for logs and tools (the GORM dialect's Explain). It
 // never fails and never modifies args: an argument that has no literal prints as an unparseable
 // marker such as <unsupported []byte>, a placeholder without an argument stays ?, extra
-// arguments are ignored, and when the text has an unterminated literal, identifier or block
-// comment, everything after the last complete literal, identifier or comment before it is kept
-// as it is (the driver would refuse to send such text).
+// arguments are ignored, and when the driver would refuse the text (an unterminated literal,
+// identifier or block comment, or a ? glued to a neighbour its value would merge with),
+// everything after the last complete literal, identifier or comment before the problem is kept
+// as it is, placeholders unreplaced.
 func Explain(query string, args ...any) string {
 	b := make([]byte, 0, len(query)+16*len(args))
 	b, _, done, _ := substitute(b, query, func(b []byte, i int) ([]byte, error) {

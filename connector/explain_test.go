@@ -23,6 +23,8 @@ func TestExplain(t *testing.T) {
 		{"extra argument", `a = ?`, []any{1, 2}, `a = 1`},
 		{"minus before placeholder", `a = -?`, []any{-5}, `a = - -5`},
 		{"unterminated", `a = ? AND 'x`, []any{1}, `a = ? AND 'x`},
+		{"glued placeholder kept as the driver refuses it", `a = '?' AND b = ? AND c = x$?`, []any{1, 2},
+			`a = '?' AND b = ? AND c = x$?`},
 		{"no args", `SELECT 1`, nil, `SELECT 1`},
 	} {
 		assert.Equal(t, tc.want, connector.Explain(tc.query, tc.args...), tc.name)

@@ -12,11 +12,12 @@ import (
 
 // Interpolate replaces each ? placeholder in query with the SQL literal of the matching
 // argument (see AppendLiteral). A ? inside a '…' literal, a "…" identifier or a comment (--,
-// // or /* */) is left alone. It fails, sending nothing, when the placeholder and argument
-// counts differ (*PlaceholderCountError), when a literal, identifier or block comment is not
-// closed or a ? is followed by an identifier character, as in the numbered placeholder ?1
+// // or /* */) is left alone. Each literal stays a token of its own. It fails, sending nothing,
+// when the placeholder and argument counts differ (*PlaceholderCountError), when a literal,
+// identifier or block comment is not closed or a ? touches a neighbour its value would merge
+// with: a name or number (?1, x?), '$', '.', a quote, another ? or an exponent's sign (1e-?)
 // (*SQLTextError), or when an argument is named or has no literal (*ArgumentError). A literal
-// that would touch a word, a number or a '-' before its ? is set off by a space. With
+// after a '-' is set off by a space, so that a negative value cannot start a -- comment. With
 // no arguments and no placeholders it returns query itself.
 func Interpolate(query string, args []driver.NamedValue) (string, error) {
 	for i := range args {
@@ -68,10 +69,10 @@ func Interpolate(query string, args []driver.NamedValue) (string, error) {
 // substitute appends query to b with each ? placeholder outside literals, identifiers and
 // comments replaced by what emit appends for it (i counts the placeholders from 0). It is the one
 // walk behind Interpolate and Explain, so that what a log shows is what is sent. A literal is kept
-// a token of its own: "x -?" with -5 must not become the comment "x --5", and "??" with 1 and 2
-// must not become 12, so a space goes before a placeholder that follows a '-' or a word
-// character. It returns the placeholders seen and how much of query is in b: all of it, unless
-// the scan or emit failed.
+// a token of its own: scanSQL refuses every ? whose neighbours could merge with a value, and
+// "x -?" with -5 must not become the comment "x --5", so a space goes before a placeholder that
+// follows a '-' (the one neighbour whose meaning is clear: minus the value). It returns the
+// placeholders seen and how much of query is in b: all of it, unless the scan or emit failed.
 func substitute(b []byte, query string, emit func(b []byte, i int) ([]byte, error)) (_ []byte, placeholders, done int, _ error) {
 	err := scanSQL(query, func(kind spanKind, start, end int) error {
 		code := query[start:end]
@@ -87,7 +88,7 @@ func substitute(b []byte, query string, emit func(b []byte, i int) ([]byte, erro
 				return nil
 			}
 			b = append(b, code[:k]...)
-			if l := len(b); l > 0 && (b[l-1] == '-' || isIdentByte(b[l-1])) {
+			if l := len(b); l > 0 && b[l-1] == '-' {
 				b = append(b, ' ')
 			}
 			code = code[k+1:]

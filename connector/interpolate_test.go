@@ -4,7 +4,6 @@ import (
 	"database/sql/driver"
 	"math"
 	"math/big"
-	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -32,10 +31,9 @@ func TestInterpolate(t *testing.T) {
 			`SELECT '?' AS "q?", a FROM "t" WHERE b = 5 -- ?`},
 		{"no placeholders", "SELECT 1", nil, "SELECT 1"},
 		{"several", "a = ? AND b IN (?, ?)", []any{"x", 1, nil}, "a = 'x' AND b IN (1, NULL)"},
-		{"adjacent", "??", []any{1, 2}, "1 2"},
-		{"after a word", "SELECT x?", []any{1}, "SELECT x 1"},
-		{"after a digit", "SELECT 1?", []any{5}, "SELECT 1 5"},
-		{"before punctuation", "SELECT ?::int, (?), ?.5", []any{1, 2, 3}, "SELECT 1::int, (2), 3.5"},
+		{"adjacent with a space", "? ?", []any{1, 2}, "1 2"},
+		{"between punctuation", "SELECT (?)::int, ?||?, a=?*?/?", []any{1, "a", "b", 2, 3, 4},
+			"SELECT (1)::int, 'a'||'b', a=2*3/4"},
 		{"at both ends", "? + ?", []any{1, 2}, "1 + 2"},
 		{"in literal", "SELECT 'a?b', ?", []any{1}, "SELECT 'a?b', 1"},
 		{"doubled quote ends and reopens", "SELECT 'it''?s', ?", []any{1}, "SELECT 'it''?s', 1"},
@@ -97,6 +95,17 @@ func TestInterpolateErrors(t *testing.T) {
 		{"placeholder before a keyword", "WHERE a = ?AND b = ?", positional(1, 2), textAt(10), "space"},
 		{"placeholder before underscore", "SELECT ?_x", positional(1), textAt(7), "not supported"},
 		{"placeholder before non-ASCII", "SELECT ?é", positional(1), textAt(7), "not supported"},
+		{"adjacent placeholders", "??", positional(1, 2), textAt(0), "another ?"},
+		{"placeholder after a word", "SELECT x?", positional(1), textAt(8), "name or number"},
+		{"placeholder after a keyword", "SELECT 1 LIMIT?", positional(1), textAt(14), "name or number"},
+		{"placeholder after a digit", "SELECT 1?", positional(5), textAt(8), "name or number"},
+		{"placeholder after $", "SELECT a$?", positional(5), textAt(9), "a$5"},
+		{"placeholder after a point", "SELECT 1.?", positional(5), textAt(9), "1.5"},
+		{"placeholder before a point", "SELECT ?.5", positional(5), textAt(7), "'.'"},
+		{"placeholder after a string", "SELECT 'a'?", positional("b"), textAt(10), "quote"},
+		{"placeholder before a quoted name", `SELECT ? AS x, ?"y"`, positional(1, 2), textAt(15), "quote"},
+		{"placeholder after an exponent's sign", "SELECT 1e-?", positional(5), textAt(10), "exponent"},
+		{"refused whatever the value", "SELECT 'a'?", positional(nil), textAt(10), "quote"},
 		{"named arg", "a = ?", []driver.NamedValue{{Name: "a", Ordinal: 1, Value: 1}}, argAt(1, "int"), "sql.Named"},
 		{"named second arg", "a = ? AND b = ?", []driver.NamedValue{{Ordinal: 1, Value: 1}, {Name: "b", Ordinal: 2, Value: "s"}},
 			argAt(2, "string"), "named arguments"},
@@ -181,6 +190,8 @@ func TestCheckNamedValue(t *testing.T) {
 		{driver.NamedValue{Ordinal: 2, Name: "n", Value: 1}, "int"},
 		{driver.NamedValue{Ordinal: 2, Value: struct{}{}}, "struct {}"},
 		{driver.NamedValue{Ordinal: 2, Value: "\xff"}, "string"},
+		{driver.NamedValue{Ordinal: 2, Value: "a\x00"}, "string"},
+		{driver.NamedValue{Ordinal: 2, Value: myString("\x00")}, "connector.myString"},
 		{driver.NamedValue{Ordinal: 2, Value: uint64(math.MaxUint64)}, "uint64"},
 	}
 	for _, r := range rejected {
@@ -189,52 +200,52 @@ func TestCheckNamedValue(t *testing.T) {
 	}
 }
 
+// FuzzInterpolate: for any text and arguments, a statement the driver sends lexes (lexTokens)
+// to the tokens of the text with each literal standing alone in place of its ?, is valid UTF-8
+// and has no NUL; every argument cycles through the shapes of literal.
 func FuzzInterpolate(f *testing.F) {
 	for _, s := range []string{`SELECT '?' AS "q?", a FROM "t" WHERE b = ? -- ?`, "?", "'", `"`, "/*", "--?",
-		"//?\n?", `'\'`, "a -? /* */", "SELECT 1;", "SELECT ?1", "??", "x?"} {
+		"//?\n?", `'\'`, "a -? /* */", "SELECT 1;", "SELECT ?1", "??", "x?", "a$?", "1.?", "?.5", "'a'?",
+		"x-?", "1e-?", "? ?", "(?)", "?,?", "a IN (?, ?)", "?/* */", "/**/?", "é?", "'\x00'", "\xff?"} {
 		f.Add(s, int64(-1), `it's ? -- \`)
+		f.Add(s, int64(5), "b")
 	}
 	f.Fuzz(func(t *testing.T, query string, num int64, str string) {
 		got, err := Interpolate(query, nil)
 		if err == nil {
 			assert.Equal(t, query, got)
 		}
-		n := 0
-		if scanSQL(query, func(kind spanKind, start, end int) error {
-			if kind == spanCode {
-				n += strings.Count(query[start:end], "?")
-			}
-			return nil
-		}) != nil {
+		text, err := normalizeStatement(query)
+		if err != nil {
 			return
 		}
-		args := make([]any, n)
-		for i := range args {
-			args[i] = num
-			if i%2 == 1 {
-				args[i] = str
+		n := 0
+		for _, tok := range lexTokens(t, text) {
+			if tok == "?" {
+				n++
 			}
 		}
-		got, err = Interpolate(query, positional(args...))
-		if n > 1 && !utf8.ValidString(str) {
-			require.Error(t, err)
+		shapes := []any{num, str, float64(num) / 4, nil, num%2 == 0, time.Unix(num%1e10, num), big.NewInt(num),
+			[]any{num, str}, Date{2024, 1, 2}}
+		args := make([]any, n)
+		literals := make([]string, n)
+		bad := false
+		for i := range args {
+			args[i] = shapes[i%len(shapes)]
+			lit, err := AppendLiteral(nil, args[i])
+			bad = bad || err != nil
+			literals[i] = string(lit)
+		}
+		sent, err := Interpolate(text, positional(args...))
+		if bad {
+			var ae *ArgumentError
+			require.ErrorAs(t, err, &ae)
 			return
 		}
 		require.NoError(t, err)
-		if n == 0 {
-			assert.Equal(t, query, got)
-		}
-		// Interpolated text lexes cleanly and has no placeholder left: no argument can open or
-		// close a literal or comment.
-		left := 0
-		require.NoError(t, scanSQL(got, func(kind spanKind, start, end int) error {
-			if kind == spanCode {
-				left += strings.Count(got[start:end], "?")
-			}
-			return nil
-		}))
-		assert.Zero(t, left)
-		_, _ = normalizeStatement(query) // must not panic
+		assert.Equal(t, withLiterals(t, text, literals), lexTokens(t, sent), "%q sent as %q", text, sent)
+		assert.True(t, utf8.ValidString(sent))
+		assert.NotContains(t, sent, "\x00")
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -247,9 +248,15 @@ func appendFloat(dst []byte, f float64, bits int, v any) ([]byte, error) {
 // appendString quotes s as the official HiveParamEscaper does: \ → \\ (so every backslash in
 // the output starts an escape pair), ' → \', CR → \r, LF → \n, TAB → \t. A quote is never
 // doubled: e6data's parser reads a doubled quote as the end of one string and the start of another.
+// Invalid UTF-8 and NUL have no literal.
 func appendString(dst []byte, s string, v any, st litState) ([]byte, error) {
 	if !utf8.ValidString(s) {
 		return dst, argError(v, "the string is not valid UTF-8; send text as UTF-8 (binary data is not supported)")
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		// e6data's SQL has no escape for NUL; sent raw, it would end the text early in some engines.
+		return dst, argError(v, "the string contains a NUL character (U+0000), which an e6data string literal "+
+			"cannot carry; remove it, or send binary data as base64 text")
 	}
 	if st.check {
 		return dst, nil

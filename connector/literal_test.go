@@ -95,7 +95,7 @@ func TestAppendLiteral(t *testing.T) {
 		{"string", "abc", "'abc'"},
 		{"string escapes", "it's C:\\tmp\nx", `'it\'s C:\\tmp\nx'`},
 		{"CR and TAB", "a\rb\tc", `'a\rb\tc'`},
-		{"other characters raw", "é\x00😀", "'é\x00😀'"},
+		{"other characters raw", "é\x01😀", "'é\x01😀'"},
 		{"empty string", "", "''"},
 		{"named string", myString("q'"), `'q\''`},
 		{"time in UTC, truncated", time.Date(2024, 1, 2, 8, 4, 5, 123456789, zone),
@@ -166,6 +166,8 @@ func TestAppendLiteralErrors(t *testing.T) {
 		{"+Inf", math.Inf(1), "float64", "Inf"},
 		{"float32 -Inf", float32(math.Inf(-1)), "float32", "Inf"},
 		{"invalid UTF-8", secret + "\xff", "string", "UTF-8"},
+		{"NUL", secret + "\x00", "string", "NUL character (U+0000)"},
+		{"NUL in a named string", myString("\x00"), "connector.myString", "NUL"},
 		{"year 0", time.Date(0, 12, 31, 0, 0, 0, 0, time.UTC), "time.Time", "0001–9999"},
 		{"year 10000", time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), "time.Time", "0001–9999"},
 		{"year shifted by UTC", time.Date(1, 1, 1, 0, 0, 0, 0, time.FixedZone("x", 3600)), "time.Time", "0001–9999"},
@@ -256,7 +258,7 @@ func FuzzAppendLiteralString(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		out, err := AppendLiteral(nil, s)
-		if !utf8.ValidString(s) {
+		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
 			require.Error(t, err)
 			return
 		}

@@ -50,6 +50,14 @@ func TestNormalizeStatementErrors(t *testing.T) {
 		{"unterminated identifier", `SELECT "a`, 7, "unterminated quoted identifier"},
 		{"unterminated comment", "SELECT 1 /* ;", 9, "unterminated block comment"},
 		{"numbered placeholder", "  SELECT ?1", 9, "numbered or named placeholders"},
+		{"placeholder after a string", "  SELECT 'a'?", 12, "quote"},
+		{"invalid UTF-8", "SELECT 'caf\xe9'", 11, "not valid UTF-8"},
+		{"truncated UTF-8 at the end", "SELECT 1 -- \xc3", 12, "not valid UTF-8"},
+		{"invalid UTF-8 in a comment", "SELECT 1 /* \xff */", 12, "not valid UTF-8"},
+		{"NUL in a literal", "SELECT 'a\x00'", 9, "NUL"},
+		{"NUL in code", " SELECT 1\x00", 9, "NUL"},
+		{"NUL before invalid UTF-8", "SELECT '\x00\xff'", 8, "NUL"},
+		{"invalid UTF-8 before NUL", "SELECT '\xff\x00'", 8, "UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
