@@ -76,10 +76,10 @@ func Classify(ctx context.Context, err error) Class {
 	if code == codeWrongStrategy {
 		return WrongStrategy
 	}
-	if len(st.Proto().GetDetails()) == 0 {
-		if class, ok := matchShape(code, st.Message()); ok {
-			return class
-		}
+	// Details are looked for only when a wording matched: elsewhere the code decides anyway,
+	// and reading them copies the status.
+	if class, ok := matchShape(code, st.Message()); ok && len(st.Proto().GetDetails()) == 0 {
+		return class
 	}
 	switch code {
 	case codes.Unauthenticated:
