@@ -2,6 +2,7 @@ package codec
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"math"
 	"runtime"
@@ -79,20 +80,33 @@ func TestDecodeLimits(t *testing.T) {
 	}
 }
 
-// TestDecodeReservesNoVectorsItDoesNotRead: a vector list whose count fits in the bytes that
-// follow, which are not vectors, costs no memory for the count: the vectors take 34 times their
-// least wire size in memory, so reserving for the claim turned 1 MiB of input into 35 MB.
-func TestDecodeReservesNoVectorsItDoesNotRead(t *testing.T) {
-	const n = 1 << 17
-	in := appendListHeader(appendI32Field(nil, 1, 1), 2, tStruct, n)
-	in = append(in, bytes.Repeat([]byte{0xff}, n*minVectorBytes)...)
+// TestDecodeReservesOnlyWhatItReads: a count that fits in the bytes that follow, which are not
+// what it counts, costs no memory: a decoded Vector takes 34 times its least wire size, a Field
+// 8 times, so reserving for the claim turned 1 MiB of vector list into 35 MB and 8 MiB of
+// metadata into 64 MB.
+func TestDecodeReservesOnlyWhatItReads(t *testing.T) {
+	const vectors = 1 << 17
+	in := appendListHeader(appendI32Field(nil, 1, 1), 2, tStruct, vectors)
+	in = append(in, bytes.Repeat([]byte{0xff}, vectors*minVectorBytes)...)
 	for _, lim := range []Limits{{}, {MaxVectors: 4}} {
 		var err error
 		if got := allocated(func() { _, err = DecodeChunkNoCopy(in, nil, lim) }); got > 64<<10 {
-			t.Errorf("%+v: %d bytes allocated for a claim of %d vectors", lim, got, n)
+			t.Errorf("%+v: %d bytes allocated for a claim of %d vectors", lim, got, vectors)
 		}
 		if !errors.Is(err, ErrCorrupt) {
 			t.Errorf("%+v: %v, want ErrCorrupt", lim, err)
 		}
+	}
+
+	const fields = 1 << 20
+	md := binary.BigEndian.AppendUint32(make([]byte, 8), fields) // row count 0, field count
+	md = append(md, bytes.Repeat([]byte{0xff}, fields*8)...)     // not modified UTF-8
+	var err error
+	// A string is at most 64 KiB, and its bytes are there: decoding the first may copy them.
+	if got := allocated(func() { _, err = DecodeMetadata(md) }); got > 192<<10 {
+		t.Errorf("%d bytes allocated for a claim of %d fields", got, fields)
+	}
+	if !errors.Is(err, ErrCorrupt) {
+		t.Errorf("metadata: %v, want ErrCorrupt", err)
 	}
 }

@@ -28,8 +28,11 @@ func DecodeMetadata(b []byte) (Metadata, error) {
 	if n == 0 && len(b) > pos {
 		return Metadata{}, metaErr(pos, itoa(int64(len(b)-pos))+" bytes after a field count of 0", nil)
 	}
-	m.Fields = make([]Field, n)
-	for i := range m.Fields {
+	// The count is only known to fit in the bytes, which may hold anything, and a Field takes 8
+	// times its least wire size in memory: the slice grows with the fields actually decoded.
+	m.Fields = make([]Field, 0, min(n, 64))
+	for i := range int(n) {
+		m.Fields = append(m.Fields, Field{})
 		f := &m.Fields[i]
 		for _, dst := range [4]*string{&f.Name, &f.Type, &f.Zone, &f.DateFormat} {
 			if len(b)-pos < 2 {
