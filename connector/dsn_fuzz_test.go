@@ -30,7 +30,8 @@ func FuzzParseDSN(f *testing.F) {
 		"e6data://:t@::1",
 		// The bounds of the numeric keys, on both sides, and values a header or protobuf
 		// string cannot carry.
-		"e6data://u:t@h?prefetch=64&retry-attempts=100&replay-limit=1000000000&cancel-timeout=10m",
+		"e6data://u:t@h?prefetch=64&retry-attempts=100&replay-limit=1000000000&cancel-timeout=10m&max-batch-rows=134217728",
+		"e6data://u:t@h?max-batch-rows=134217729",
 		"e6data://u:t@h?prefetch=65",
 		"e6data://u:t@h?prefetch=10000000000000",
 		"e6data://u:t@h?prefetch=99999999999999999999",
