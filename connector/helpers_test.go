@@ -202,3 +202,61 @@ func selectLoad(ctx context.Context, db *sql.DB, workers int) (stop func() []err
 		return errs
 	})
 }
+
+// expiringCtx is a context whose deadline passes when the test says so (expire), not at a time:
+// a test makes a call meet its deadline at exactly the stage it means to test, however slow the
+// machine is. Until then its Deadline is an hour away; after, Err is context.DeadlineExceeded,
+// as for a deadline that passed. It also ends, the same way, if the test's context does.
+type expiringCtx struct {
+	context.Context // the test's: values, and a bound on how long it can last
+	once            sync.Once
+	done            chan struct{}
+	mu              sync.Mutex
+	at              time.Time // when it expired; zero before
+}
+
+// newExpiringCtx returns an expiringCtx and the function that expires it.
+func newExpiringCtx(t testing.TB) (context.Context, func()) {
+	t.Helper()
+	c := &expiringCtx{Context: testCtx(t), done: make(chan struct{})}
+	stop := context.AfterFunc(c.Context, c.expire)
+	t.Cleanup(func() { stop() })
+	return c, c.expire
+}
+
+func (c *expiringCtx) expire() {
+	c.once.Do(func() {
+		c.mu.Lock()
+		c.at = time.Now()
+		c.mu.Unlock()
+		close(c.done)
+	})
+}
+
+func (c *expiringCtx) Deadline() (time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.at.IsZero() {
+		return time.Now().Add(time.Hour), true
+	}
+	return c.at, true
+}
+
+func (c *expiringCtx) Done() <-chan struct{} { return c.done }
+
+func (c *expiringCtx) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
+// awaitFaultsMet waits until every fault armed for method on srv has met its call (the call is
+// being failed or delayed now).
+func awaitFaultsMet(t testing.TB, srv *mock.Server, method string) {
+	t.Helper()
+	require.Eventually(t, func() bool { return srv.ArmedFaults(method) == 0 }, 30*time.Second, time.Millisecond,
+		"the faults armed for %s met no call", method)
+}

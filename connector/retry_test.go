@@ -54,23 +54,32 @@ func TestRetryExhaustionIsTyped(t *testing.T) {
 }
 
 // A session invalidated again right after it was renewed is renewed again, within
-// retry-attempts; a session that can never be renewed ends in a *RetryError.
+// retry-attempts; a session that can never be renewed ends in a *RetryError. The test counts only
+// what the statement under test does: its faults hit only its calls (FailNextOf), so a background
+// call of the first query (a prefetch it cancelled) cannot consume them, and the first query's
+// clear, sent in the background, has gone out before the authenticates are counted (a clear
+// still waiting for its session when the statement drops it would authenticate again).
 func TestSessionRenewedMoreThanOnce(t *testing.T) {
+	const renewed, never = "SELECT 2", "SELECT 3"
 	for _, method := range []string{"prepareStatementV2", "getResultMetadata", "getNextResultBatch"} {
 		t.Run(method, func(t *testing.T) {
 			srv, _, db := sgMock(t, mock.Options{}, 0, "retry-attempts=3")
 			ctx := testCtx(t)
 			sgQueryOne(t, ctx, db)
+			awaitClears(t, srv)
 			auth := srv.Calls("authenticate", "*")
-			srv.FailNext(method, 2, errAccessDenied)
-			sgQueryOne(t, ctx, db)
-			assert.Equal(t, auth+2, srv.Calls("authenticate", "*"), "renewed twice")
-
-			srv.FailNext(method, 100, errAccessDenied)
+			srv.FailNextOf(renewed, method, 2, errAccessDenied)
 			var v int
-			err := db.QueryRowContext(ctx, "SELECT 1").Scan(&v)
+			require.NoError(t, db.QueryRowContext(ctx, renewed).Scan(&v))
+			assert.Equal(t, 2, v)
+			assert.Equal(t, auth+2, srv.Calls("authenticate", "*"), "renewed twice")
+			assert.Zero(t, srv.ArmedFaults(method), "both faults met the statement")
+
+			srv.FailNextOf(never, method, 100, errAccessDenied)
+			err := db.QueryRowContext(ctx, never).Scan(&v)
 			requireRetryError(t, err, 3, strategy.AccessDenied)
 			assert.Contains(t, err.Error(), "Access denied")
+			assert.Equal(t, 97, srv.ArmedFaults(method), "one call of the statement per attempt")
 		})
 	}
 }

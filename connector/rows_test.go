@@ -111,14 +111,24 @@ func TestCancelQuery(t *testing.T) {
 	t.Run("deadline", func(t *testing.T) {
 		srv, db := newTestDB(t, mock.Options{})
 		srv.DelayNext("getNextResultBatch", 1, time.Minute)
-		ctx, cancel := context.WithTimeout(testCtx(t), 50*time.Millisecond)
-		defer cancel()
-		_, err := db.QueryContext(ctx, "SELECT 1")
+		ctx, expire := newExpiringCtx(t)
+		done := make(chan error, 1)
+		go func() {
+			rows, err := db.QueryContext(ctx, "SELECT 1")
+			if err == nil {
+				rows.Close()
+				err = errors.New("QueryContext returned rows")
+			}
+			done <- err
+		}()
+		awaitFaultsMet(t, srv, "getNextResultBatch") // the first batch call is being delayed
+		expire()
+		err := <-done
 		require.Error(t, err)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		ids := queryIDs(srv)
 		require.Len(t, ids, 1)
-		require.Eventually(t, func() bool { return callsFor(srv, "cancelQuery", ids[0]) == 1 }, 10*time.Second, time.Millisecond)
+		require.Eventually(t, func() bool { return callsFor(srv, "cancelQuery", ids[0]) == 1 }, 30*time.Second, time.Millisecond)
 	})
 }
 

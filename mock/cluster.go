@@ -173,6 +173,20 @@ func (c *cluster) addQuery(q *query) {
 	q.pinned = true
 }
 
+// statementOfLocked returns the SQL text of the statement a call's request is about: the text a
+// prepare carries, or the text of the known query a later call names; "" when neither applies.
+func (c *cluster) statementOfLocked(req any) string {
+	if p, ok := req.(interface{ GetQueryString() string }); ok {
+		return p.GetQueryString()
+	}
+	if r, ok := req.(interface{ GetQueryId() string }); ok {
+		if q := c.queries[r.GetQueryId()]; q != nil {
+			return q.sql
+		}
+	}
+	return ""
+}
+
 // removeQuery forgets q, ends its context and releases its pin.
 func (c *cluster) removeQuery(q *query) {
 	c.mu.Lock()

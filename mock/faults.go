@@ -17,6 +17,7 @@ import (
 type fault struct {
 	delay time.Duration
 	err   error
+	sql   string // only calls about a statement with exactly this text; "" for any call
 }
 
 // FailNext makes the next n calls of method (an RPC name such as "getNextResultBatch", or
@@ -27,6 +28,19 @@ func (s *Server) FailNext(method string, n int, err error) {
 		err = status.Error(codes.Unavailable, "mock: injected failure")
 	}
 	s.arm(method, n, fault{err: err})
+}
+
+// FailNextOf is FailNext for the calls of one statement: the next n calls of method about a
+// statement whose SQL text is exactly sql (a prepare carrying it, or a later call about a query
+// prepared with it that the cluster still holds) fail with err. Calls about other statements
+// pass untouched, so a test that runs its own statement counts only its calls: a background
+// clear of an earlier query or a prefetch the driver cancelled cannot consume the faults it
+// armed. A nil err fails them with codes.Unavailable.
+func (s *Server) FailNextOf(sql, method string, n int, err error) {
+	if err == nil {
+		err = status.Error(codes.Unavailable, "mock: injected failure")
+	}
+	s.arm(method, n, fault{err: err, sql: sql})
 }
 
 // DelayNext makes the next n calls of method wait d before they run (the wait ends early if the
@@ -44,15 +58,30 @@ func (s *Server) arm(method string, n int, f fault) {
 	}
 }
 
-func (s *Server) nextFault(method string) (fault, bool) {
+// ArmedFaults returns how many of the faults armed for method (by FailNext, FailNextOf or
+// DelayNext) have not met their call yet. A test waits for it to reach zero to know that the
+// call it aimed at is being failed or delayed, rather than guessing with a timer.
+func (s *Server) ArmedFaults(method string) int {
+	method = rpcName("/" + strings.TrimPrefix(method, "/"))
 	s.cluster.mu.Lock()
 	defer s.cluster.mu.Unlock()
-	q := s.cluster.faults[method]
-	if len(q) == 0 {
-		return fault{}, false
+	return len(s.cluster.faults[method])
+}
+
+// nextFault takes the first fault armed for method that applies to the call req: one for any
+// call, or one for the statement the call is about.
+func (s *Server) nextFault(method string, req any) (fault, bool) {
+	c := s.cluster
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	q := c.faults[method]
+	for i, f := range q {
+		if f.sql == "" || f.sql == c.statementOfLocked(req) {
+			c.faults[method] = append(q[:i:i], q[i+1:]...)
+			return f, true
+		}
 	}
-	s.cluster.faults[method] = q[1:]
-	return q[0], true
+	return fault{}, false
 }
 
 // ExpireSessions invalidates every session: the next call of each gets INTERNAL "Access denied",
@@ -82,7 +111,7 @@ func (s *Server) DropConnections() {
 func (s *Server) intercept(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 	rec, _ := ctx.Value(recordKey{}).(*CallRecord)
 	method := rpcName(info.FullMethod)
-	if f, ok := s.nextFault(method); ok {
+	if f, ok := s.nextFault(method, req); ok {
 		if f.delay > 0 {
 			t := time.NewTimer(f.delay)
 			select {

@@ -45,12 +45,53 @@ func TestFailAndDelayNext(t *testing.T) {
 	require.NoError(t, err)
 
 	srv.DelayNext("/QueryEngineService/healthCheck", 1, time.Hour)
-	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	assert.Equal(t, 1, srv.ArmedFaults("healthCheck"))
+	short, cancel := context.WithCancel(ctx)
 	defer cancel()
-	_, err = c.qe.HealthCheck(short, &e6pb.HealthCheckRequest{})
-	assert.Equal(t, codes.DeadlineExceeded, status.Code(err))
+	delayed := make(chan error, 1)
+	go func() {
+		_, err := c.qe.HealthCheck(short, &e6pb.HealthCheckRequest{})
+		delayed <- err
+	}()
+	// The caller gives up once its call is being delayed, however long it took to get there.
+	require.Eventually(t, func() bool { return srv.ArmedFaults("healthCheck") == 0 }, 30*time.Second, time.Millisecond)
+	cancel()
+	assert.Equal(t, codes.Canceled, status.Code(<-delayed))
 	_, err = c.qe.HealthCheck(ctx, &e6pb.HealthCheckRequest{})
 	require.NoError(t, err, "the delay applied to one call only")
+}
+
+// FailNextOf fails only the calls of its statement: a prepare of another text and a call about a
+// query prepared with another text pass, and the faults stay armed until their statement comes.
+func TestFailNextOf(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	c := dial(t, srv)
+	ctx := testCtx(t)
+	sid := c.auth(t, ctx, Blue)
+	other, err := c.prepare(ctx, Blue, sid, "SELECT 1") // prepared before the faults are armed
+	require.NoError(t, err)
+	require.NoError(t, other.execute(ctx))
+
+	busy := status.Error(codes.ResourceExhausted, "busy")
+	srv.FailNextOf("SELECT 2", "prepareStatementV2", 1, busy)
+	srv.FailNextOf("SELECT 2", "getResultMetadata", 1, busy)
+	_, err = c.prepare(ctx, Blue, sid, "SELECT 1")
+	require.NoError(t, err, "another statement's prepare")
+	_, err = other.metadata(ctx)
+	require.NoError(t, err, "a call about another statement's query")
+	assert.Equal(t, 1, srv.ArmedFaults("prepareStatementV2"))
+	assert.Equal(t, 1, srv.ArmedFaults("getResultMetadata"))
+
+	_, err = c.prepare(ctx, Blue, sid, "SELECT 2")
+	assert.Equal(t, codes.ResourceExhausted, status.Code(err), "the statement's prepare")
+	q, err := c.prepare(ctx, Blue, sid, "SELECT 2")
+	require.NoError(t, err, "one fault, one call")
+	require.NoError(t, q.execute(ctx))
+	_, err = q.metadata(ctx)
+	assert.Equal(t, codes.ResourceExhausted, status.Code(err), "a call about the statement's query")
+	assert.Zero(t, srv.ArmedFaults("getResultMetadata"))
+	_, err = q.metadata(ctx)
+	require.NoError(t, err)
 }
 
 func TestFreezeAndDropConnections(t *testing.T) {

@@ -49,7 +49,7 @@ func (s *Server) proxy(w http.ResponseWriter, r *http.Request) {
 
 // reject answers a plain HTTP status with a text body and no gRPC framing.
 func (s *Server) reject(w http.ResponseWriter, r *http.Request, rec *CallRecord, outcome string, code int, text string) {
-	qid := peekQueryID(r)
+	qid := readRejected(r)
 	s.calls.update(rec, func(r *CallRecord) { r.Outcome, r.QueryID = outcome, qid })
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(code)
@@ -72,7 +72,7 @@ func (s *Server) rejectWrongStrategy(w http.ResponseWriter, r *http.Request, rec
 
 // rejectGRPC answers a gRPC trailers-only response with the given grpc-status and message.
 func (s *Server) rejectGRPC(w http.ResponseWriter, r *http.Request, rec *CallRecord, code, msg string) {
-	qid := peekQueryID(r)
+	qid := readRejected(r)
 	s.calls.update(rec, func(r *CallRecord) { r.Outcome, r.QueryID = OutcomeWrongStrategy, qid })
 	w.Header().Set("Content-Type", "application/grpc")
 	w.Header().Set("Grpc-Status", code)
@@ -101,14 +101,15 @@ var queryScoped = map[string]bool{
 	"clearOrCancelQuery": true, "explain": true, "explainAnalyze": true, "getDynamicParams": true,
 }
 
-// peekQueryID reads the query id from a rejected call's request, for the call log. The call is
-// answered without gRPC, so reading its (small, unary) body costs nothing else.
-func peekQueryID(r *http.Request) string {
-	if !queryScoped[rpcName(r.URL.Path)] {
-		return ""
-	}
+// readRejected reads a rejected call's whole request before the proxy answers, and returns the
+// query id it carries, for the call log. Answering first would be legal HTTP/2, but grpc-go
+// reports a call whose answer arrives while its request is still being sent as a success to its
+// stats handlers (the attempt ends with io.EOF, which it counts as OK), so a traced 456 or 503
+// would sometimes look like a successful call. The calls are unary and small; what exceeds 1 MiB
+// is left unread.
+func readRejected(r *http.Request) string {
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil || len(body) < 5 || body[0] != 0 {
+	if err != nil || !queryScoped[rpcName(r.URL.Path)] || len(body) < 5 || body[0] != 0 {
 		return ""
 	}
 	msg := body[5:]
