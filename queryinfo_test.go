@@ -80,6 +80,10 @@ func TestQueryInfoOfRerunAfter456(t *testing.T) {
 	assert.Equal(t, 1, info.Attempts)
 	assert.Positive(t, info.TimeToFirstRow)
 
+	// The first query's clear goes out in the background: let it reach blue before blue is
+	// retired, or its 456 would tell the driver of the switch before the query under test.
+	require.Eventually(t, func() bool { return len(srv.PinnedQueries()) == 0 }, 30*time.Second, time.Millisecond,
+		"the first query cleared")
 	srv.SwitchAbrupt() // blue retired at once: the next prepare on blue gets a 456
 	buf.Reset()
 	ns = nil
