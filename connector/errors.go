@@ -8,6 +8,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/e6data/gorm-e6data/internal/codec"
 	"github.com/e6data/gorm-e6data/strategy"
 )
 
@@ -28,6 +29,11 @@ var (
 	ErrQueryInterrupted = errors.New("e6data: query interrupted by a deployment switch")
 	// ErrConnectorClosed is returned for calls on a closed Connector.
 	ErrConnectorClosed = errors.New("e6data: connector is closed")
+	// ErrCorruptResult means the server sent result bytes the driver cannot decode, or a result
+	// batch that claims more than the configured limits allow (max-batch-rows): the query fails
+	// with it before anything is allocated for the claim. It is the result codec's own
+	// sentinel, so errors.Is matches every decode error, whichever layer wrapped it.
+	ErrCorruptResult = codec.ErrCorrupt
 )
 
 // Error is an error from a call to the cluster. It says which RPC failed, for which query, with

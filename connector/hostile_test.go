@@ -121,7 +121,7 @@ func TestHostileConstantBatch(t *testing.T) {
 			var n int
 			var err error
 			allocated := heapAllocated(func() { n, err = readAnyRows(testCtx(t), db, "SELECT flag FROM hostile") })
-			require.ErrorIs(t, err, codec.ErrCorrupt)
+			require.ErrorIs(t, err, connector.ErrCorruptResult)
 			assert.Contains(t, err.Error(), "max-batch-rows", "the error names the setting")
 			assert.Equal(t, tc.rows, n)
 			assert.Equal(t, tc.interrupted, errors.Is(err, connector.ErrQueryInterrupted), "%v", err)
@@ -143,7 +143,7 @@ func TestHostileConstantBatch(t *testing.T) {
 	}
 	eng.serve(rawScript{metadata: md, first: [][]byte{constantBatch(t, 1001)}})
 	_, err := readAnyRows(testCtx(t), db, "SELECT flag FROM hostile")
-	require.ErrorIs(t, err, codec.ErrCorrupt)
+	require.ErrorIs(t, err, connector.ErrCorruptResult)
 	assert.Contains(t, err.Error(), "more than the 1000 a batch may have")
 }
 
@@ -210,7 +210,7 @@ func FuzzResultPath(f *testing.F) {
 		eng.serve(rawScript{metadata: md, first: [][]byte{b1, b2}, rerun: [][]byte{b1, b3}, cutAt: int(cut % 4)})
 		var err error
 		allocated := heapAllocated(func() { _, err = readAnyRows(testCtx(t), db, "SELECT fuzz") })
-		if err != nil && !errors.Is(err, codec.ErrCorrupt) && !errors.Is(err, connector.ErrQueryInterrupted) {
+		if err != nil && !errors.Is(err, connector.ErrCorruptResult) && !errors.Is(err, connector.ErrQueryInterrupted) {
 			t.Fatalf("error of no documented kind: %v", err)
 		}
 		// Per row handed out, each value at most the bytes received, plus a fixed cost per call.
