@@ -2,6 +2,7 @@ package connector_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -69,15 +70,7 @@ func TestCancelQuery(t *testing.T) {
 		srv.DelayNext("getNextResultBatch", 1, time.Minute)
 		ctx, cancel := context.WithCancel(testCtx(t))
 		defer cancel()
-		done := make(chan error, 1)
-		go func() {
-			rows, err := db.QueryContext(ctx, "SELECT 1")
-			if err == nil {
-				rows.Close()
-				err = errors.New("QueryContext returned rows")
-			}
-			done <- err
-		}()
+		done := queryFailing(ctx, db, "SELECT 1")
 		require.True(t, waitInFlight(t, srv, "getNextResultBatch"))
 		start := time.Now()
 		cancel()
@@ -112,15 +105,7 @@ func TestCancelQuery(t *testing.T) {
 		srv, db := newTestDB(t, mock.Options{})
 		srv.DelayNext("getNextResultBatch", 1, time.Minute)
 		ctx, expire := newExpiringCtx(t)
-		done := make(chan error, 1)
-		go func() {
-			rows, err := db.QueryContext(ctx, "SELECT 1")
-			if err == nil {
-				rows.Close()
-				err = errors.New("QueryContext returned rows")
-			}
-			done <- err
-		}()
+		done := queryFailing(ctx, db, "SELECT 1")
 		awaitFaultsMet(t, srv, "getNextResultBatch") // the first batch call is being delayed
 		expire()
 		err := <-done
@@ -130,6 +115,21 @@ func TestCancelQuery(t *testing.T) {
 		require.Len(t, ids, 1)
 		require.Eventually(t, func() bool { return callsFor(srv, "cancelQuery", ids[0]) == 1 }, 30*time.Second, time.Millisecond)
 	})
+}
+
+// queryFailing runs QueryContext(ctx, query) on db in the background and delivers its error, which
+// the test expects: rows returned instead are closed and reported as an error.
+func queryFailing(ctx context.Context, db *sql.DB, query string) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		rows, err := db.QueryContext(ctx, query)
+		if err == nil {
+			rows.Close()
+			err = errors.New("QueryContext returned rows")
+		}
+		done <- err
+	}()
+	return done
 }
 
 // checkCancelled checks that err is the context's cancellation and that the mock saw one
