@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/e6data/gorm-e6data/internal/bluegreen"
 	"github.com/e6data/gorm-e6data/internal/e6pb"
 	"github.com/e6data/gorm-e6data/strategy"
 )
@@ -23,10 +24,11 @@ type Conn struct {
 
 	mu       sync.Mutex
 	sessions map[string]string // colour ("" before the colour is known) → session id
+	using    map[string]int    // colour → the connection's queries on it whose clear has not ended
 
-	// clearing is the done channel of the connection's last clearOrCancelQuery, which goes out
-	// in the background after its query ended (see query.clearOnServer).
-	clearing atomic.Pointer[<-chan struct{}]
+	clearMu      sync.Mutex
+	clearQueue   []*query // clears waiting for the one in flight (see clear.go)
+	clearRunning bool     // a goroutine is draining clearQueue
 
 	bad           atomic.Bool // the connection cannot be used again
 	closed        atomic.Bool
@@ -75,6 +77,7 @@ func (cn *Conn) CheckNamedValue(nv *driver.NamedValue) error { return checkNamed
 
 // Close releases the connection. Sessions are not closed on the server: e6data has no RPC for it;
 // they expire there.
+// Queries whose rows were never closed are cleared on the cluster (in the background).
 func (cn *Conn) Close() error {
 	if cn.closed.Swap(true) {
 		return nil
@@ -82,6 +85,7 @@ func (cn *Conn) Close() error {
 	if cn.ownsConnector {
 		return cn.c.Close()
 	}
+	cn.clearAbandoned()
 	return nil
 }
 
@@ -137,9 +141,17 @@ func (cn *Conn) colour(ctx context.Context) (string, error) {
 }
 
 // probe authenticates on colour: how detection tries a colour (a 456 moves it to the next). The
-// session it opens is kept for the connection's calls on that colour.
+// session it opens is kept for the connection's calls on that colour. A failure because the
+// connector closed is marked (bluegreen.ProberClosed): a detection the process's connectors
+// to the cluster share then goes on through another connector.
 func (cn *Conn) probe(ctx context.Context, colour string) error {
+	if cn.c.closed.Load() {
+		return bluegreen.ProberClosed(ErrConnectorClosed)
+	}
 	_, err := cn.authenticate(ctx, colour)
+	if err != nil && cn.c.closed.Load() {
+		return bluegreen.ProberClosed(err)
+	}
 	return err
 }
 
@@ -154,42 +166,45 @@ func (cn *Conn) session(ctx context.Context, colour string) (string, error) {
 	return cn.authenticate(ctx, colour)
 }
 
-// forgetOtherSessions releases the sessions of colours other than colour when a new query
-// starts on colour. database/sql runs one query at a time on a connection, so no query of this
-// connection is pinned to them any more: after a switch, the old colour's session goes with the
-// connection's last query on it.
-func (cn *Conn) forgetOtherSessions(ctx context.Context, colour string) {
+// use records that q runs on colour: the connection keeps that colour's session at least until
+// q's clear ended (see forgetOtherSessions).
+func (cn *Conn) use(q *query, colour string) {
+	q.colour = colour
 	cn.mu.Lock()
-	other := false
-	for c := range cn.sessions {
-		other = other || c != colour
+	if cn.using == nil {
+		cn.using = map[string]int{}
 	}
+	cn.using[colour]++
 	cn.mu.Unlock()
-	if !other {
+}
+
+// untrack forgets q once it has nothing left on the cluster: the connector's record of it, and
+// its hold on its colour's session.
+func (cn *Conn) untrack(q *query) {
+	cn.c.open.untrack(q)
+	if q.colour == "" {
 		return
 	}
-	// The previous query's clear may still be on its way on the old colour's session: let it
-	// go out on that session rather than authenticate on the old colour again for it.
-	cn.awaitClear(ctx)
 	cn.mu.Lock()
-	for c := range cn.sessions {
-		if c != colour {
-			delete(cn.sessions, c)
-		}
+	if cn.using[q.colour]--; cn.using[q.colour] <= 0 {
+		delete(cn.using, q.colour)
 	}
 	cn.mu.Unlock()
 }
 
-// awaitClear waits, while ctx lasts, until the connection's last clearOrCancelQuery ended.
-func (cn *Conn) awaitClear(ctx context.Context) {
-	done := cn.clearing.Load()
-	if done == nil {
-		return
+// forgetOtherSessions releases the sessions of colours other than colour when a new query
+// starts on colour. database/sql runs one query at a time on a connection, so after a switch no
+// new query of this connection goes to the old colour; its session goes once the connection's
+// last query on it was cleared: a clear still queued or on its way goes out on that session
+// rather than authenticate on the old colour again, and the new query does not wait for it.
+func (cn *Conn) forgetOtherSessions(colour string) {
+	cn.mu.Lock()
+	for c := range cn.sessions {
+		if c != colour && cn.using[c] == 0 {
+			delete(cn.sessions, c)
+		}
 	}
-	select {
-	case <-*done:
-	case <-ctx.Done():
-	}
+	cn.mu.Unlock()
 }
 
 // dropSession forgets sid for colour if it is still the current one, so the next call

@@ -86,9 +86,7 @@ type Connector struct {
 	bgClosed bool           // Close started: no new background work
 	bg       sync.WaitGroup // the connector's background goroutines (see goBackground)
 
-	clearMu     sync.Mutex     // guards clearClosed with the additions to clears
-	clearClosed bool           // Close has waited for the clears (see trackClear)
-	clears      sync.WaitGroup // the clears in flight, which Close lets go out first
+	open openQueries // the queries that may be open on the cluster, which Close clears (clear.go)
 
 	state     *bluegreen.Use // blue/green state of the cluster, shared in the process
 	stopProbe func()
@@ -174,12 +172,10 @@ func strategyOptions(c *Config, log *slog.Logger) strategy.Options {
 }
 
 // rollbackProbe is the probe automated rollback uses to check that the previous colour still
-// answers: an authenticate on it through conn.
+// answers: an authenticate on it through conn (a closed conn hands the check to another
+// connector, see Conn.probe).
 func rollbackProbe(conn *Connector) func(ctx context.Context, colour string) error {
 	return func(ctx context.Context, colour string) error {
-		if conn.closed.Load() {
-			return ErrConnectorClosed
-		}
 		return conn.newConn().probe(ctx, colour)
 	}
 }
@@ -210,15 +206,17 @@ func (c *Connector) Driver() driver.Driver { return &Driver{} }
 // Config returns a copy of the connector's configuration.
 func (c *Connector) Config() *Config { return c.cfg.Clone() }
 
-// Close closes the gRPC channel. Connections of the connector fail afterwards. It ends the
-// connector's background work and waits for it: the prefetching of results (also of rows never
-// closed, whose Next then fails with ErrConnectorClosed) and the cancel and clear calls still
-// in flight for queries whose caller gave up.
+// Close closes the gRPC channel. Connections of the connector fail afterwards. First it clears
+// every query still open on the cluster, side by side, within cancel-timeout: rows never closed
+// (whose Next then fails with ErrConnectorClosed), rows read while Close runs, and the clears
+// still queued, so that a client that went away holds up no deployment. Then it ends the
+// connector's background work and waits for it: the prefetching of results and the cancel and
+// clear calls still in flight.
 func (c *Connector) Close() error {
 	if c.closed.Swap(true) {
 		return nil
 	}
-	c.awaitClears()
+	c.clearOpen()
 	c.stop()
 	if c.stopProbe != nil {
 		c.stopProbe()

@@ -139,6 +139,9 @@ func TestStrategyRollbackProbesThroughAnOpenConnector(t *testing.T) {
 		err := db2.QueryRowContext(ctx, "SELECT 1").Scan(&v)
 		require.Error(t, err, "the injected failure reaches the caller (retry-attempts=1)")
 	}
+	// The check runs in the background, not on the goroutine of the failing query.
+	require.Eventually(t, func() bool { return len(rec2.of(strategy.EventRolledBack)) > 0 }, 30*time.Second, time.Millisecond,
+		"no rollback (last error %q)", c2.Health().LastError)
 	h := c2.Health()
 	assert.Equal(t, strategy.Blue, h.Active, "rolled back through the open connector (last error %q)", h.LastError)
 	rb := rec2.of(strategy.EventRolledBack)

@@ -931,11 +931,17 @@ func TestStrategyFileStoreSharedBetweenProcesses(t *testing.T) {
 	srv := sgStart(t, mock.Options{InitialStrategy: mock.Green})
 	dir := t.TempDir()
 	cfg := configFor(t, srv)
-	cfg.StrategyOptions.Store = strategy.NewFileStore(dir, nil)
+	store := strategy.NewFileStore(dir, nil)
+	cfg.StrategyOptions.Store = store
 	c, db := sgOpen(t, cfg)
 	sgQueryOne(t, testCtx(t), db)
 	require.Equal(t, []string{"blue:456", "green:OK"}, sgAuth(srv), "the parent detected green")
 	require.Equal(t, strategy.Green, c.Health().Active)
+	// The detection is written to the store in the background: let it land before the child looks.
+	require.Eventually(t, func() bool {
+		rec, ok, _ := store.Load(testCtx(t), strategy.Key{Endpoint: cfg.Addr(), ClusterName: cfg.ClusterName})
+		return ok && rec.Colour == strategy.Green
+	}, 30*time.Second, time.Millisecond)
 
 	srv.ResetCallLog()
 	cmd := exec.CommandContext(testCtx(t), os.Args[0], "-test.run=^TestStrategyHelperProcess$", "-test.count=1", "-test.v")

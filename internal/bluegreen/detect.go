@@ -8,11 +8,28 @@ import (
 )
 
 // flight is one detection shared by every caller that needs it meanwhile.
+//
+// It is not golang.org/x/sync/singleflight: a singleflight.Group runs the first caller's
+// function to its end, while a flight must go on through another waiter's probe when the
+// connector of the probe in use closes under it (see probeOpen), must end when the State
+// closes, and must be forgotten under mu together with the adoption of its answer, so that a
+// caller after it finds the new colour cached rather than a finished flight.
 type flight struct {
 	done   chan struct{}
 	colour string
 	gen    uint64
 	err    error
+	probes []probeFunc // guarded by State.mu: the waiters' probes, in arrival order
+}
+
+// prober returns the flight's i-th probe, nil past the last.
+func (s *State) prober(f *flight, i int) probeFunc {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i < len(f.probes) {
+		return f.probes[i]
+	}
+	return nil
 }
 
 // Colour returns the colour for new work and its generation, detecting it when it is unknown
@@ -20,13 +37,17 @@ type flight struct {
 // from it (Classify == WrongStrategy) moves detection on to the next colour, any other error
 // ends detection with that error, and all colours answering 456 gives a *DetectError.
 //
-// Detection is single-flight per State: concurrent callers share one sequence of probes (the
-// first caller's probe), each returning early with its own ctx's error if ctx ends first. The
-// flight runs on a context detached from the first caller's cancellation (bounded by
-// Options.DetectTimeout), so one caller giving up does not fail the others.
+// Detection is single-flight per State: concurrent callers share one sequence of probes, each
+// returning early with its own ctx's error if ctx ends first. The flight runs on a goroutine
+// of the State, on a context detached from the first caller's cancellation (bounded by
+// Options.DetectTimeout and by the State's closing), so one caller giving up does not fail the
+// others. It probes through the first caller's probe; when that probe's connector closes under
+// it (a failure marked with ProberClosed), the probe is made again through the next waiter's,
+// so a connector closing does not fail the other connectors' callers.
 //
 // The cached colour is tried first, then Options.Selector. When nothing is cached, a fresh
-// record in the Store is adopted without probing.
+// record in the Store is adopted without probing. A detection by probing is written to the
+// Store in the background.
 func (s *State) Colour(ctx context.Context, probe func(ctx context.Context, colour string) error) (string, uint64, error) {
 	if ctx == nil {
 		ctx = context.Background()
@@ -38,18 +59,27 @@ func (s *State) Colour(ctx context.Context, probe func(ctx context.Context, colo
 		return c, gen, nil
 	}
 	f := s.flight
-	if f == nil {
-		if probe == nil {
-			s.mu.Unlock()
-			return "", 0, errors.New("strategy: detection needs a probe")
+	switch {
+	case f != nil:
+		if probe != nil {
+			f.probes = append(f.probes, probe)
 		}
-		f = &flight{done: make(chan struct{})}
-		s.flight = f
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.DetectTimeout)
-		go func() {
+	case probe == nil:
+		s.mu.Unlock()
+		return "", 0, errors.New("strategy: detection needs a probe")
+	default:
+		f = &flight{done: make(chan struct{}), probes: []probeFunc{probe}}
+		values := context.WithoutCancel(ctx) // the first caller's values (trace), not its end
+		if !s.goLocked(func(life context.Context) {
+			fctx, cancel := context.WithTimeout(values, s.opts.DetectTimeout)
 			defer cancel()
-			s.detect(fctx, f, probe)
-		}()
+			defer context.AfterFunc(life, cancel)()
+			s.detect(fctx, f)
+		}) {
+			s.mu.Unlock()
+			return "", 0, errStateClosed
+		}
+		s.flight = f
 	}
 	s.mu.Unlock()
 	select {
@@ -61,11 +91,10 @@ func (s *State) Colour(ctx context.Context, probe func(ctx context.Context, colo
 }
 
 // detect runs one flight and publishes its result to f's waiters.
-func (s *State) detect(ctx context.Context, f *flight, probe func(ctx context.Context, colour string) error) {
+func (s *State) detect(ctx context.Context, f *flight) {
 	start := s.now()
-	colour, method, attempts, err := s.runProbes(ctx, probe)
+	colour, method, attempts, err := s.runProbes(ctx, f)
 	var evs events
-	var rec Record
 	s.mu.Lock()
 	s.flight = nil
 	if err != nil {
@@ -74,21 +103,20 @@ func (s *State) detect(ctx context.Context, f *flight, probe func(ctx context.Co
 	} else {
 		s.adopt(&evs, colour, method, attempts, start)
 		f.colour, f.gen = s.effective(), s.gen
-		rec = s.record()
+		if method == "probe" {
+			s.saveLocked(s.record())
+		}
 	}
 	s.mu.Unlock()
-	// Save and report before waking the waiters: a caller that returns from Colour can rely on
-	// the store holding the detection and on OnEvent having seen it.
-	if method == "probe" {
-		s.saveRecord(rec)
-	}
+	// Report before waking the waiters: a caller that returns from Colour can rely on OnEvent
+	// having seen the detection.
 	s.met.detection(s.now().Sub(start), err == nil)
 	s.fire(evs)
 	close(f.done)
 }
 
 // runProbes finds the colour: the store first when nothing is cached, then the probes.
-func (s *State) runProbes(ctx context.Context, probe func(ctx context.Context, colour string) error) (colour, method string, n int, err error) {
+func (s *State) runProbes(ctx context.Context, f *flight) (colour, method string, n int, err error) {
 	s.mu.Lock()
 	cached := s.effective()
 	badColour, badAt := s.badColour, s.badAt
@@ -107,8 +135,10 @@ func (s *State) runProbes(ctx context.Context, probe func(ctx context.Context, c
 		}
 	}
 	de := &DetectError{Key: s.key}
+	from := 0
 	for _, c := range order {
-		perr := probe(ctx, c)
+		var perr error
+		from, perr = probeOpen(ctx, c, from, func(i int) probeFunc { return s.prober(f, i) })
 		n++
 		if perr == nil {
 			return c, "probe", n, nil

@@ -202,6 +202,7 @@ func TestStoreSharedAcrossStates(t *testing.T) {
 	a := New(key, Options{Store: store, Logger: quiet})
 	_, _, err := a.Colour(context.Background(), newCluster(Green).probe)
 	require.NoError(t, err)
+	a.settle() // the store is written in the background
 
 	b := New(Key{Endpoint: "e6:443", ClusterName: "PROD"}, Options{Store: store, Logger: quiet})
 	cl := newCluster(Green)

@@ -34,6 +34,7 @@ func TestFileStoreBadFileProbes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Blue, c)
 	assert.Equal(t, int64(1), cl.count(Blue))
+	s.settle() // the store is written in the background
 	rec, ok, _ := fs.Load(context.Background(), key)
 	assert.True(t, ok)
 	assert.Equal(t, Blue, rec.Colour)
@@ -46,11 +47,14 @@ func TestFileStoreSharesDetection(t *testing.T) {
 	key := Key{Endpoint: "e6:443", ClusterName: "prod"}
 	clk := newClock()
 	a := newState(key, Options{Store: strategy.NewFileStore(dir, quiet), Logger: quiet}, clk.Now)
+	t.Cleanup(a.close)
 	_, _, err := a.Colour(context.Background(), newCluster(Green).probe)
 	require.NoError(t, err)
+	a.settle() // the store is written in the background
 
 	clk.Add(time.Minute)
 	b := newState(key, Options{Store: strategy.NewFileStore(dir, quiet), Logger: quiet}, clk.Now)
+	t.Cleanup(b.close) // its write goes out before the directory is removed
 	cl := newCluster(Green)
 	c, _, err := b.Colour(context.Background(), cl.probe)
 	require.NoError(t, err)
@@ -61,6 +65,7 @@ func TestFileStoreSharesDetection(t *testing.T) {
 	// Past the TTL the record is not trusted.
 	clk.Add(5 * time.Minute)
 	d := newState(key, Options{Store: strategy.NewFileStore(dir, quiet), Logger: quiet}, clk.Now)
+	t.Cleanup(d.close) // its write goes out before the directory is removed
 	_, _, err = d.Colour(context.Background(), cl.probe)
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), cl.count(Green))
@@ -82,6 +87,7 @@ func TestHelperProcess(t *testing.T) {
 		fmt.Println("error", err)
 		os.Exit(3)
 	}
+	s.close() // lets the store write out, as the last connector's Close does
 	fmt.Printf("HELPER %s %d\n", c, cl.count(Blue)+cl.count(Green))
 }
 

@@ -90,14 +90,12 @@ func (s *State) probeOnce(ctx context.Context, probe func(ctx context.Context, c
 	cancel()
 	switch class {
 	case OK:
-		var rec Record
 		s.mu.Lock()
 		if s.effective() == colour {
 			s.validatedAt = s.now()
-			rec = s.record()
+			s.saveLocked(s.record())
 		}
 		s.mu.Unlock()
-		s.saveRecord(rec)
 	case WrongStrategy:
 		s.setLastError(err)
 		s.Invalidate(colour)

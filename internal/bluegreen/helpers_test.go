@@ -124,6 +124,7 @@ func testStateProbing(t *testing.T, opts Options, probe func(ctx context.Context
 		opts.Logger = slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	s := newState(Key{Endpoint: "e6:443", ClusterName: "Prod"}, opts, clk.Now)
+	t.Cleanup(s.close)
 	s.join(opts.OnEvent, opts.Logger, probe)
 	return s, clk, rec, buf
 }
@@ -153,3 +154,7 @@ var quiet = slog.New(slog.DiscardHandler)
 
 // slogTo logs text to w.
 func slogTo(w *syncBuffer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
+
+// settle waits until the State's background work (store writes, rollback check, detection)
+// queued so far has ended. Call it only when nothing queues more meanwhile.
+func (s *State) settle() { s.bg.wg.Wait() }

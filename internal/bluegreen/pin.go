@@ -89,15 +89,11 @@ func (s *State) Acquire() (p *Pin, ok bool) {
 	p = &Pin{s: s, colour: s.active, gen: s.gen, start: s.now()}
 	s.pins[p.colour]++
 	s.live[p] = struct{}{}
-	var rec Record
 	if promoted {
-		rec = s.record()
+		s.saveLocked(s.record()) // written in the background: the query does not wait for the store
 	}
 	s.mu.Unlock()
 	s.met.pins(p.colour, 1)
-	if promoted {
-		s.saveRecord(rec)
-	}
 	s.fire(evs)
 	return p, true
 }

@@ -55,7 +55,9 @@ func Shared(key Key, opts Options, probe func(ctx context.Context, colour string
 // being delivered at that very moment may still reach them, none after). When the
 // last user gave its Use back, the process forgets the cluster's state (a later Shared starts
 // afresh, from the Store, with its own options), so a process that connects to many clusters
-// over time does not keep them all. A Use is given back once; later calls do nothing.
+// over time does not keep them all, and the State's background work ends: Unshare waits for it
+// (the last store write goes out; probes are cancelled). A Use is given back once; later calls
+// do nothing.
 func Unshare(u *Use) {
 	if u == nil || !u.gone.CompareAndSwap(false, true) {
 		return
@@ -63,15 +65,17 @@ func Unshare(u *Use) {
 	s := u.State
 	s.leave(u.m)
 	registry.mu.Lock()
-	defer registry.mu.Unlock()
 	if n := registry.users[s]; n > 1 {
 		registry.users[s] = n - 1
+		registry.mu.Unlock()
 		return
 	}
 	delete(registry.users, s)
 	if registry.states[s.key] == s {
 		delete(registry.states, s.key)
 	}
+	registry.mu.Unlock()
+	s.close() // outside the registry's lock: it waits for I/O
 }
 
 // CountRetry is State.CountRetry with the event delivered to this Use's hooks only.

@@ -145,6 +145,7 @@ func TestSharedRollbackProbesThroughARemainingUse(t *testing.T) {
 	for range DefaultRollbackFailures {
 		second.ReportFailure(Green, Unavailable)
 	}
+	second.settle() // the check runs in the background
 	assert.Equal(t, Blue, second.Active())
 	assert.Equal(t, int64(1), cl.count(Blue))
 }

@@ -25,20 +25,21 @@ type rollbackState struct {
 // ReportFailure tells the State that a call on colour failed with class. Only Other and
 // Unavailable count towards automated rollback (a 456 means the colour is retired, not
 // failing; context ends are the caller's). When the streak reaches Options.RollbackFailures
-// and the probe of a member (the longest-standing one that has a probe) accepts the previous
-// colour, new work returns to it (EventRolledBack with Method "auto",
-// e6data.strategy.rollbacks). Without such a member there is no automated rollback. The probe
-// runs synchronously in the caller that
-// completes the streak, bounded by Options.DetectTimeout; concurrent reports meanwhile are
-// ignored.
+// and the probe of a member (the longest-standing one that has a probe and stays open) accepts
+// the previous colour, new work returns to it (EventRolledBack with Method "auto",
+// e6data.strategy.rollbacks). Without such a member there is no automated rollback.
+//
+// ReportFailure never waits: the check runs on a goroutine of the State, bounded by
+// Options.DetectTimeout and by the State's closing, so the caller whose failure completed the
+// streak gets its error at once. Reports made while the check runs are ignored.
 func (s *State) ReportFailure(colour string, class Class) {
 	c := normColour(colour)
 	if c == "" || (class != Other && class != Unavailable) || s.rollbackProbe() == nil {
 		return
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if c != s.active || s.pending != "" || s.rb.prev == "" || s.rb.checking {
-		s.mu.Unlock()
 		return
 	}
 	now := s.now()
@@ -48,20 +49,31 @@ func (s *State) ReportFailure(colour string, class Class) {
 	s.rb.failures++
 	s.rbFailing.Store(true)
 	if s.rb.failures < s.opts.RollbackFailures {
-		s.mu.Unlock()
 		return
 	}
-	s.rb.checking = true
 	prev, gen := s.rb.prev, s.gen
-	s.mu.Unlock()
+	s.rb.checking = s.goLocked(func(ctx context.Context) { s.checkRollback(ctx, c, prev, gen) })
+}
 
-	ctx, cancel := context.WithTimeout(context.Background(), s.opts.DetectTimeout)
-	err := errNoProbe
-	if probe := s.rollbackProbe(); probe != nil {
-		// Taken now, not at the start of the streak: its connector may have closed since.
-		err = probe(ctx, prev)
+// checkRollback probes prev, the colour a switch to c left at generation gen, and returns new
+// work to it if it answers and nothing moved meanwhile. It runs on a goroutine of the State.
+func (s *State) checkRollback(ctx context.Context, c, prev string, gen uint64) {
+	ctx, cancel := context.WithTimeout(ctx, s.opts.DetectTimeout)
+	// The members are taken now, not at the start of the streak: their connectors may have
+	// closed since; one closing under the probe hands it to the next.
+	var probes []probeFunc
+	for _, m := range s.memberList() {
+		if m.probe != nil {
+			probes = append(probes, m.probe)
+		}
 	}
-	class = Classify(ctx, err)
+	_, err := probeOpen(ctx, prev, 0, func(i int) probeFunc {
+		if i < len(probes) {
+			return probes[i]
+		}
+		return nil
+	})
+	class := Classify(ctx, err)
 	cancel()
 
 	var evs events
@@ -81,7 +93,7 @@ func (s *State) ReportFailure(colour string, class Class) {
 		s.mu.Unlock()
 		return
 	}
-	now = s.now()
+	now := s.now()
 	s.active, s.pending, s.hintAt = prev, "", time.Time{}
 	s.validatedAt = now
 	s.gen++
@@ -90,10 +102,9 @@ func (s *State) ReportFailure(colour string, class Class) {
 	s.ev(&evs, Event{Kind: EventRolledBack, From: c, To: prev, Method: "auto", Generation: s.gen})
 	s.beginDrain(&evs, c, prev, now)
 	s.publish()
-	rec := s.record()
+	s.saveLocked(s.record())
 	s.mu.Unlock()
 	s.met.rolledBack()
-	s.saveRecord(rec)
 	s.fire(evs)
 }
 

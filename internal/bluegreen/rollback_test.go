@@ -50,6 +50,7 @@ func TestAutomatedRollback(t *testing.T) {
 				s.ReportFailure(Green, tc.class)
 				clk.Add(tc.gap)
 			}
+			s.settle() // the check runs in the background
 			assert.Equal(t, tc.wantActive, s.Health().Active)
 			if tc.wantActive == Blue {
 				rb := rec.of(EventRolledBack)

@@ -1,7 +1,6 @@
 package bluegreen
 
 import (
-	"context"
 	"log/slog"
 	"slices"
 	"sync"
@@ -75,7 +74,8 @@ type State struct {
 
 	asked   Options // the options as the first member asked for them (before defaults): see conflict
 	clock   func() time.Time
-	members members // the connectors using the State, with their own hooks
+	members members  // the connectors using the State, with their own hooks
+	bg      lifetime // its goroutines (store writer, rollback check, detection flights)
 
 	// view is an immutable snapshot of (colour for new work, generation) read without the lock
 	// by the interceptor's steady path; it is replaced under mu whenever either changes.
@@ -156,6 +156,7 @@ func newState(key Key, opts Options, now func() time.Time) *State {
 	s.log = slog.New(&fanout{s: s}).With(slog.String("cluster", key.ClusterName), slog.String("endpoint", key.Endpoint))
 	s.met = newMeters(opts.MeterProvider, key)
 	s.md.init(key.ClusterName)
+	s.bg.init()
 	s.view.Store(&view{})
 	return s
 }
@@ -188,19 +189,6 @@ func (s *State) publish() {
 	}
 	s.view.Store(&view{colour: c, gen: s.gen})
 	s.met.active(c)
-}
-
-// saveRecord writes the current colour to the store. Call without mu: stores do I/O. Errors
-// are logged, never returned: the store is a hint.
-func (s *State) saveRecord(rec Record) {
-	if rec.Colour == "" {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := s.opts.Store.Save(ctx, s.key, rec); err != nil {
-		s.log.LogAttrs(ctx, slog.LevelWarn, "e6data: strategy store save failed", slog.String("error", err.Error()))
-	}
 }
 
 // record returns the current store record. Call with mu held.

@@ -134,7 +134,6 @@ func (s *State) refused(call Call, expected string) {
 		e = "" // the serving colour's stack was replaced under the call: no news about colours
 	}
 	var evs events
-	var rec Record
 	s.mu.Lock()
 	if s.effective() != c || (call.Generation != 0 && call.Generation < s.moveGen) {
 		s.mu.Unlock()
@@ -150,14 +149,13 @@ func (s *State) refused(call Call, expected string) {
 		now := s.now()
 		s.badColour, s.badAt = c, now
 		s.adopt(&evs, e, "456", 0, now)
-		rec = s.record()
+		s.saveLocked(s.record())
 	default:
 		s.mu.Unlock()
 		s.Invalidate(c)
 		return
 	}
 	s.mu.Unlock()
-	s.saveRecord(rec)
 	s.fire(evs)
 }
 
