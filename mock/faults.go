@@ -118,7 +118,9 @@ func (s *Server) intercept(ctx context.Context, req any, info *grpc.UnaryServerI
 			case <-t.C:
 			case <-ctx.Done():
 				t.Stop()
-				return nil, status.FromContextError(ctx.Err()).Err()
+				err := status.FromContextError(ctx.Err()).Err()
+				s.finish(rec, req, nil, err) // the caller gave up: the log shows how the call ended
+				return nil, err
 			}
 		}
 		if f.err != nil {
