@@ -23,28 +23,6 @@ func (c *Connector) goBackground(fn func()) bool {
 	return true
 }
 
-// trackClear counts a clearOrCancelQuery about to go out in the background, so that Close lets
-// it go out (bounded by Config.CancelTimeout) before it ends the connector: a query cleared just
-// before Close is still cleared. It returns the function to call when the clear ended, or nil
-// when Close has already waited for the clears.
-func (c *Connector) trackClear() func() {
-	c.clearMu.Lock()
-	defer c.clearMu.Unlock()
-	if c.clearClosed {
-		return nil
-	}
-	c.clears.Add(1)
-	return c.clears.Done
-}
-
-// awaitClears waits for the clears in flight (see trackClear).
-func (c *Connector) awaitClears() {
-	c.clearMu.Lock()
-	c.clearClosed = true
-	c.clearMu.Unlock()
-	c.clears.Wait()
-}
-
 // endBackground refuses new background work and waits for the running work to end; c.ctx must
 // be cancelled first.
 func (c *Connector) endBackground() {

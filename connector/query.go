@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -35,10 +36,11 @@ type query struct {
 	info     *QueryInfo
 	forced   string // a colour forced by WithStrategy: no pin, no re-run elsewhere
 
-	cancelOnce sync.Once
-	clearOnce  sync.Once
-	bgMu       sync.Mutex
-	bgDone     <-chan struct{} // closed when the query's last background call (cancel, clear) ended
+	cancelOnce   sync.Once
+	clearOnce    sync.Once   // the caller's end of the query (clearOnServer)
+	clearClaimed atomic.Bool // the clear was taken by one sender (see sendClear)
+	bgMu         sync.Mutex
+	cancelDone   <-chan struct{} // closed when the query's cancelQuery ended; nil when none was sent
 }
 
 // startQuery prepares, executes and reads the metadata of sqlText, and with fetchFirst also the
@@ -67,6 +69,9 @@ func (cn *Conn) startQueryWithin(ctx context.Context, sqlText string, fetchFirst
 		b.used++
 		attempt := b.used
 		q := cn.newQuery(ctx, sqlText, attempt)
+		if !cn.c.open.track(q) {
+			return nil, nil, ErrConnectorClosed
+		}
 		var first *codec.Chunk
 		err := cn.pin(q)
 		if err == nil {
@@ -116,8 +121,9 @@ func (cn *Conn) pin(q *query) error {
 			return err
 		}
 		if pin, ok := cn.c.state.Acquire(); ok {
-			q.pin, q.colour = pin, pin.Colour()
-			cn.forgetOtherSessions(q.ctx, q.colour)
+			q.pin = pin
+			cn.use(q, pin.Colour())
+			cn.forgetOtherSessions(q.colour)
 			return nil
 		}
 	}
@@ -148,7 +154,7 @@ func (q *query) force() error {
 		return &Error{RPC: "prepareStatement", Code: codes.FailedPrecondition, Class: strategy.Other,
 			Message: fmt.Sprintf("the colour %q forced with WithStrategy is not serving (HTTP 456); drop WithStrategy to follow the cluster", q.forced)}
 	}
-	q.colour = q.forced
+	q.cn.use(q, q.forced)
 	return nil
 }
 
@@ -213,26 +219,38 @@ func (q *query) start(fetchFirst bool) (*codec.Chunk, error) {
 
 // metadataAndFirst requests the result metadata and the first batch together, so that both cost
 // one round trip on the caller's path instead of two. The server answers either call once the
-// statement was executed. When both fail, the metadata's error is reported (the one the caller
-// would have seen had they gone out one after the other). The batch is decoded once the metadata
-// is there: its columns bound what the decoder keeps.
+// statement was executed. The first of them to fail decides the error and cancels the other,
+// which may be hung: the caller waits for neither beyond the failure (a cancelled call ends on
+// the client at once). The batch is decoded once the metadata is there: its columns bound what
+// the decoder keeps.
 func (q *query) metadataAndFirst() (*codec.Chunk, error) {
+	ctx, cancel := context.WithCancel(q.ctx)
+	defer cancel()
 	var (
-		raw      []byte
-		fetchErr error
-		done     = make(chan struct{})
+		first error // the first failure; the other call then fails with the cancellation
+		once  sync.Once
 	)
-	go func() { // ends with the call: both calls are bounded by the caller's context
-		defer close(done)
-		raw, _, fetchErr = q.receive(q.ctx, nil)
-	}()
-	mdErr := q.metadata()
-	<-done
-	if mdErr != nil {
-		return nil, mdErr
+	fail := func(err error) {
+		once.Do(func() {
+			first = err
+			cancel()
+		})
 	}
-	if fetchErr != nil {
-		return nil, fetchErr
+	var raw []byte
+	done := make(chan struct{})
+	go func() { // ends with the call, which the caller's context or a failure of the metadata cancels
+		defer close(done)
+		var err error
+		if raw, _, err = q.receive(ctx, nil); err != nil {
+			fail(err)
+		}
+	}()
+	if err := q.metadataIn(ctx); err != nil {
+		fail(err)
+	}
+	<-done
+	if first != nil {
+		return nil, first
 	}
 	return q.decode(raw, nil)
 }
@@ -246,7 +264,7 @@ func (q *query) prepare() error {
 	if q.catalog != "" {
 		rpc = "prepareStatementV2"
 	}
-	return q.cn.invoke(ctx, rpc, q, false, func(ctx context.Context, sid string) error {
+	err := q.cn.invoke(ctx, rpc, q, false, func(ctx context.Context, sid string) error {
 		var resp *e6pb.PrepareStatementResponse
 		var err error
 		if q.catalog != "" {
@@ -263,11 +281,20 @@ func (q *query) prepare() error {
 		q.pin.SetQueryID(q.id)
 		return nil
 	})
+	if err == nil && !q.cn.c.open.prepared(q) {
+		// Close began while the prepare was on its way: the query stops here, and its own
+		// end (abandon) clears it.
+		return fmt.Errorf("%w (the query was prepared as it closed; it was not run)", ErrConnectorClosed)
+	}
+	return err
 }
 
-func (q *query) metadata() error {
+func (q *query) metadata() error { return q.metadataIn(q.ctx) }
+
+// metadataIn reads the result metadata on ctx, the caller's context or one derived from it.
+func (q *query) metadataIn(ctx context.Context) error {
 	var raw []byte
-	if err := q.rpc("getResultMetadata", func(ctx context.Context, sid string) error {
+	if err := q.rpcCtx(ctx, "getResultMetadata", func(ctx context.Context, sid string) error {
 		resp, err := q.cn.c.qe.GetResultMetadata(ctx, &e6pb.GetResultMetadataRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id})
 		raw = resp.GetResultMetaData()
 		return err
@@ -358,11 +385,16 @@ func (q *query) rpcCtx(ctx context.Context, name string, fn func(ctx context.Con
 	if err != nil && q.ctx.Err() != nil {
 		q.cancelOnServer()
 	}
+	if err != nil && q.clearClaimed.Load() && q.cn.c.closed.Load() {
+		// Close cleared the query on the cluster under the caller (see clear.go): say so,
+		// rather than only what the cluster answered about a query it no longer knows.
+		return fmt.Errorf("%w (the query was cleared on the cluster as it closed): %w", ErrConnectorClosed, err)
+	}
 	return err
 }
 
 // detached returns a context for the calls that must go out after the caller's context ended
-// (cancel, clear): it keeps ctx's values but not its cancellation, bounded by CancelTimeout and
+// or the caller is done (cancel, clear): it keeps ctx's values but not its cancellation, bounded by CancelTimeout and
 // by the connector's Close.
 func (q *query) detached() (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(q.ctx), q.cn.cfg.CancelTimeout)
@@ -373,63 +405,63 @@ func (q *query) detached() (context.Context, context.CancelFunc) {
 	}
 }
 
-// inBackground runs fn, a call that must reach the server even after the caller gave up
-// (cancel, clear), on a goroutine of the connector, on a detached context (see detached), once
-// the query's previous such call ended: cancelQuery goes before clearOrCancelQuery. The caller
-// never waits for a hung cluster longer than its own context allows. The returned channel is
-// closed when fn returned. After Close, fn runs at once, on the caller's goroutine, with the
-// connector's context already ended.
-func (q *query) inBackground(fn func(ctx context.Context)) <-chan struct{} {
-	done := make(chan struct{})
-	q.bgMu.Lock()
-	prev := q.bgDone
-	q.bgDone = done
-	q.bgMu.Unlock()
-	run := func() {
-		defer close(done)
-		if prev != nil {
-			<-prev
-		}
-		ctx, cancel := q.detached()
-		defer cancel()
-		fn(ctx)
-	}
-	if !q.cn.c.goBackground(run) {
-		run()
-	}
-	return done
-}
-
-// cancelOnServer sends cancelQuery once, in the background: it is called when the caller's
-// context has ended, and the caller does not wait for it.
+// cancelOnServer sends cancelQuery once, in the background, on a goroutine of the connector and
+// a detached context (see detached): it is called when the caller's context has ended, and the
+// caller does not wait for it. The query's clear goes out after it (see awaitCancel). After
+// Close it is not sent: the channel is gone, and the server forgets the query on its own.
 func (q *query) cancelOnServer() {
 	if q.id == "" {
 		return
 	}
 	q.cancelOnce.Do(func() {
-		q.inBackground(func(ctx context.Context) {
+		done := make(chan struct{})
+		q.bgMu.Lock()
+		q.cancelDone = done
+		q.bgMu.Unlock()
+		send := func() {
+			defer close(done)
 			if q.cn.c.ctx.Err() != nil {
-				return // closed: the channel is gone, and the server forgets the query on its own
+				return
 			}
+			ctx, cancel := q.detached()
+			defer cancel()
 			err := q.cn.invoke(ctx, "cancelQuery", q, false, func(ctx context.Context, sid string) error {
 				_, err := q.cn.c.qe.CancelQuery(ctx, &e6pb.CancelQueryRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id})
 				return err
 			})
 			q.cn.c.log.LogAttrs(ctx, slog.LevelDebug, "e6data: cancelled query", slog.String("query_id", q.id), slog.Any("error", err))
-		})
+		}
+		if !q.cn.c.goBackground(send) {
+			send()
+		}
 	})
 }
 
-// clearOnServer sends clearOrCancelQuery once and then releases the query's pin; errors are
-// logged, not returned: the query's outcome is already decided, and the server forgets queries
-// on its own (a stack retired by a deployment has forgotten them already). The clear is sent in
-// the background and the caller does not wait for it: it costs no round trip on the caller's
-// path. It stays bounded: each clear by Config.CancelTimeout and Close, and a connection has at
-// most one clear in flight (the next query's clear first waits for the previous one, which has
-// normally long ended by then). Close lets the clears in flight go out before it ends.
+// awaitCancel waits, while ctx lasts, until q's cancelQuery ended, if one was sent: cancelQuery
+// goes before clearOrCancelQuery.
+func (q *query) awaitCancel(ctx context.Context) {
+	q.bgMu.Lock()
+	done := q.cancelDone
+	q.bgMu.Unlock()
+	if done == nil {
+		return
+	}
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+}
+
+// clearOnServer ends q once the caller is done with it: it queues the query's clear on its
+// connection (see clear.go), and returns without waiting for it: a clear costs no round trip on
+// the caller's path, and a slow one delays no later query. A query that never reached the cluster
+// (no id) only releases its pin.
 func (q *query) clearOnServer() {
 	if q.id == "" {
-		q.pin.Release()
+		if q.clearClaimed.CompareAndSwap(false, true) {
+			q.pin.Release()
+			q.cn.untrack(q)
+		}
 		return
 	}
 	q.clearOnce.Do(func() {
@@ -444,29 +476,7 @@ func (q *query) clearOnServer() {
 			q.info.collect(ctx, q)
 			cancel()
 		}
-		q.cn.awaitClear(q.ctx)
-		untrack := q.cn.c.trackClear()
-		done := q.inBackground(func(ctx context.Context) {
-			if untrack != nil {
-				defer untrack()
-			}
-			defer q.pin.Release() // the clear carries the pin; release it after
-			if q.cn.c.ctx.Err() != nil {
-				return // closed: the channel is gone, and the server forgets the query on its own
-			}
-			err := q.cn.invoke(ctx, "clearOrCancelQuery", q, false, func(ctx context.Context, sid string) error {
-				_, err := q.cn.c.qe.ClearOrCancelQuery(ctx, &e6pb.ClearOrCancelQueryRequest{EngineIP: q.engineIP, SessionId: sid, QueryId: q.id})
-				return err
-			})
-			if err != nil {
-				level := slog.LevelWarn
-				if rerunnable(err) || q.cn.c.ctx.Err() != nil {
-					level = slog.LevelDebug // the stack that ran it is gone or suspended, or the connector closed
-				}
-				q.cn.c.log.LogAttrs(ctx, level, "e6data: clearing query failed", slog.String("query_id", q.id), slog.Any("error", err))
-			}
-		})
-		q.cn.clearing.Store(&done)
+		q.cn.queueClear(q)
 	})
 }
 

@@ -274,8 +274,10 @@ func TestClearIsSentInTheBackground(t *testing.T) {
 	assert.EqualValues(t, 1, held.Load())
 }
 
-// A connection has at most one clear in flight: a query's clear waits for the previous one of
-// its connection, so slow clears cannot pile up behind a fast caller.
+// A connection has at most one clear in flight: a query's clear waits, in the background, for
+// the previous one of its connection, so slow clears cannot pile up on the cluster behind a fast
+// caller, and the caller does not wait for them (TestSlowClearDelaysNoLaterQuery). (Close sends
+// the clears still queued side by side: TestCloseClearsOpenQueries.)
 func TestClearsInFlightAreBounded(t *testing.T) {
 	srv := sgStart(t, mock.Options{})
 	var mu sync.Mutex
@@ -305,8 +307,11 @@ func TestClearsInFlightAreBounded(t *testing.T) {
 	for range queries {
 		sgQueryOne(t, ctx, db)
 	}
-	require.NoError(t, db.Close())
+	awaitClears(t, srv)
+	mu.Lock()
 	assert.Equal(t, 1, most, "clears in flight at once on one connection")
+	mu.Unlock()
+	require.NoError(t, db.Close())
 	assert.Equal(t, queries, srv.Calls("clearOrCancelQuery", "*"), "one clear per query")
 }
 

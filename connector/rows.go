@@ -103,8 +103,10 @@ func (r *rows) prefetch(ctx context.Context, q *query, out chan<- fetched, stop 
 		default:
 		}
 		ch, msg, err := q.fetch(ctx, &old)
-		if err != nil && q.cn.c.ctx.Err() != nil {
-			return // the connector was closed under the call: Next reports that, not the call's error
+		if err != nil && q.cn.c.closed.Load() {
+			// The connector was closed under the call (it may have cleared the query first):
+			// Next reports that, not the call's error.
+			return
 		}
 		f := fetched{chunk: ch, msg: msg, err: err}
 		if ch != nil {
