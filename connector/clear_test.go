@@ -95,14 +95,15 @@ func TestSlowClearDelaysNoLaterQuery(t *testing.T) {
 	assert.EqualValues(t, queries, held.Load())
 }
 
-// db.Close leaves no query open on the cluster: rows never closed, and rows still being read
-// while Close runs, are cleared before Close returns, so a drained switch that follows ends at
-// once (the drain timeout is an hour: a query left pinned would hold it).
+// db.Close leaves no query open on the cluster: rows never closed, rows still being read while
+// Close runs, and the queries of a load still starting new ones are cleared before Close
+// returns, so a drained switch that follows ends at once (the drain timeout is an hour: a query
+// left pinned would hold it).
 func TestCloseClearsOpenQueries(t *testing.T) {
 	srv := sgStart(t, mock.Options{BatchRows: 10, DrainTimeout: time.Hour})
 	_, db := sgOpen(t, configFor(t, srv, "prefetch=1", "cancel-timeout=1m"))
-	const abandoned, readers = 20, 4
-	db.SetMaxOpenConns(abandoned + readers)
+	const abandoned, readers, workers = 20, 4, 2
+	db.SetMaxOpenConns(abandoned + readers + workers)
 	ctx := testCtx(t)
 	var left []*sql.Rows
 	defer func() {
@@ -130,11 +131,13 @@ func TestCloseClearsOpenQueries(t *testing.T) {
 		})
 	}
 	require.Equal(t, map[string]int{mock.Blue: abandoned + readers}, srv.PinnedQueries())
+	load := selectLoad(ctx, db, workers) // its queries fail once Close began: not checked
 
 	close(closing)
 	require.NoError(t, db.Close())
 	assert.Empty(t, srv.PinnedQueries(), "queries left open on the cluster after db.Close")
 	wg.Wait()
+	load()
 
 	srv.Switch()
 	wctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

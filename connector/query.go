@@ -69,11 +69,11 @@ func (cn *Conn) startQueryWithin(ctx context.Context, sqlText string, fetchFirst
 		b.used++
 		attempt := b.used
 		q := cn.newQuery(ctx, sqlText, attempt)
-		if !cn.c.open.track(q) {
-			return nil, nil, ErrConnectorClosed
-		}
 		var first *codec.Chunk
 		err := cn.pin(q)
+		if err == nil && !cn.c.open.track(q) {
+			err = ErrConnectorClosed // Close began: nothing new goes to the cluster
+		}
 		if err == nil {
 			first, err = q.start(fetchFirst)
 		}
