@@ -4,6 +4,7 @@ package connector_test
 // connector keeps its own hooks on it, and options that shape the shared state must agree.
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"log/slog"
@@ -108,28 +109,9 @@ func TestStrategyRollbackProbesThroughAnOpenConnector(t *testing.T) {
 	_, db1, rec1 := sgOpenObserved(t, srv)
 	c2, db2, rec2 := sgOpenObserved(t, srv, "retry-attempts=1")
 	sgQueryOne(t, ctx, db1)
-
-	// A query pinned to blue keeps blue serving (draining) after the switch, so the previous
-	// colour still answers the rollback's probe.
-	info := &connector.QueryInfo{}
-	rows, err := db2.QueryContext(connector.WithQueryInfo(ctx, info), numbersSQL)
-	require.NoError(t, err)
-	defer rows.Close()
-	next := int64(1)
-	sgRead(t, rows, 5, &next)
-	require.Equal(t, mock.Green, srv.Switch())
-	require.Equal(t, mock.Blue, srv.DrainingStrategy())
-
 	require.NoError(t, db1.Close(), "the first connector closes")
-	sgQueryOne(t, ctx, db2) // on blue; its replies announce green
-	onGreen := sgQueryOne(t, ctx, db2)
-	require.Equal(t, strategy.Green, onGreen.Strategy)
-	// Its clear, a success on green that goes out in the background, must not land among the
-	// failures below (a success ends a run of failures). The server seeing the clear is not
-	// enough: the driver reports the success when the answer arrives, which under load can be
-	// after the first failure. The pin is released after that report, so wait for it.
-	awaitCleared(t, srv, onGreen.QueryID)
-	awaitInFlight(t, c2, map[string]int{strategy.Blue: 1})
+	rows, next := sgOnGreenBlueAnswering(t, ctx, srv, c2, db2)
+	defer rows.Close()
 
 	// Green fails while it should answer (transport errors on prepare): after
 	// RollbackFailures of them the driver probes blue and, as it answers, returns to it.
@@ -152,8 +134,32 @@ func TestStrategyRollbackProbesThroughAnOpenConnector(t *testing.T) {
 	}
 	assert.Empty(t, rec1.of(strategy.EventRolledBack), "a closed connector's OnEvent hears nothing more")
 	assert.Equal(t, strategy.Blue, sgQueryOne(t, ctx, db2).Strategy, "new work is back on blue")
-	sgRead(t, rows, 5, &next)
+	sgRead(t, rows, 5, next)
 	require.NoError(t, rows.Close())
+}
+
+// sgOnGreenBlueAnswering makes db's new work run on green after a hint-driven switch while
+// blue still answers, as automated rollback needs: a query pinned to blue (rows, read up to
+// next) keeps blue serving (draining) after the switch, a query on blue hears of green, and one
+// on green has completed, its success reported (c's pins show only the blue query).
+func sgOnGreenBlueAnswering(t *testing.T, ctx context.Context, srv *mock.Server, c *connector.Connector, db *sql.DB) (*sql.Rows, *int64) {
+	t.Helper()
+	rows, err := db.QueryContext(ctx, numbersSQL)
+	require.NoError(t, err)
+	next := int64(1)
+	sgRead(t, rows, 5, &next)
+	require.Equal(t, mock.Green, srv.Switch())
+	require.Equal(t, mock.Blue, srv.DrainingStrategy())
+	sgQueryOne(t, ctx, db) // on blue; its replies announce green
+	onGreen := sgQueryOne(t, ctx, db)
+	require.Equal(t, strategy.Green, onGreen.Strategy)
+	// Its clear, a success on green that goes out in the background, must not land among
+	// failures that follow (a success ends a run of failures). The server seeing the clear is
+	// not enough: the driver reports the success when the answer arrives, which under load can
+	// be after the first failure. The pin is released after that report, so wait for it.
+	awaitCleared(t, srv, onGreen.QueryID)
+	awaitInFlight(t, c, map[string]int{strategy.Blue: 1})
+	return rows, &next
 }
 
 // Options that shape the shared state must agree between the open connectors to one cluster:
