@@ -45,12 +45,19 @@ func TestFirstErrorOfMetadataAndBatchCancelsTheOther(t *testing.T) {
 			case <-time.After(30 * time.Second):
 				t.Fatalf("QueryContext still waits for %s after %s failed", tc.hangs, tc.fails)
 			}
-			require.Zero(t, srv.ArmedFaults(tc.hangs), "the %s call was held", tc.hangs)
+			// The other call may have been cancelled before it reached the cluster (the failure
+			// came first); if it reached it, it ends cancelled, not after its minute.
 			require.Eventually(t, func() bool {
-				recs := callsOf(srv, tc.hangs)
-				return len(recs) == 1 && recs[0].Outcome != ""
+				for _, r := range callsOf(srv, tc.hangs) {
+					if r.Outcome == "" {
+						return false
+					}
+				}
+				return true
 			}, 30*time.Second, time.Millisecond, "the held %s call ends", tc.hangs)
-			assert.Equal(t, codes.Canceled.String(), callsOf(srv, tc.hangs)[0].Outcome, "the held call was cancelled")
+			for _, r := range callsOf(srv, tc.hangs) {
+				assert.Equal(t, codes.Canceled.String(), r.Outcome, "the held call was cancelled")
+			}
 			awaitClears(t, srv)
 		})
 	}

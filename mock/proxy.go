@@ -45,6 +45,15 @@ func (s *Server) proxy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.grpc.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), recordKey{}, rec)))
+	// A call its client gave up on before gRPC ran its handler ends here with no outcome: record
+	// it as ended, so the log never shows a finished call as still in flight.
+	if r.Context().Err() != nil {
+		s.calls.update(rec, func(r *CallRecord) {
+			if r.Outcome == "" {
+				r.Outcome = "Canceled"
+			}
+		})
+	}
 }
 
 // reject answers a plain HTTP status with a text body and no gRPC framing.
