@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/e6data/gorm-e6data/strategy"
 )
 
 // The State's own goroutines: the store writer, the automated-rollback check and the detection
@@ -30,9 +32,9 @@ type lifetime struct {
 	closed bool           // guarded by State.mu: no new background work
 
 	// The store writer, guarded by State.mu.
-	next    Record // the newest record not handed to the Store yet
-	queued  bool   // next is waiting
-	writing bool   // the writer goroutine runs
+	next    strategy.Record // the newest record not handed to the Store yet
+	queued  bool            // next is waiting
+	writing bool            // the writer goroutine runs
 }
 
 func (b *lifetime) init() { b.ctx, b.cancel = context.WithCancel(context.Background()) }
@@ -67,7 +69,7 @@ func (s *State) close() {
 // where rec was made: records reach the queue in the order the state changed, and one still
 // waiting when a newer one comes is replaced, so a later record is never overwritten by an
 // earlier one. The store is a hint: failures are logged, never returned.
-func (s *State) saveLocked(rec Record) {
+func (s *State) saveLocked(rec strategy.Record) {
 	if rec.Colour == "" {
 		return
 	}

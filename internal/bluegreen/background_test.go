@@ -33,11 +33,11 @@ func within(t *testing.T, what string, fn func()) {
 // probes with probe.
 func rollbackReady(t *testing.T, probe probeFunc) (*State, *recorder) {
 	t.Helper()
-	s, _, rec, _ := detectedProbing(t, Blue, Options{Logger: quiet}, probe)
-	s.Observe(Green, Call{})
+	s, _, rec, _ := detectedProbing(t, strategy.Blue, strategy.Options{Logger: quiet}, probe)
+	s.Observe(strategy.Green, Call{})
 	p, ok := s.Acquire()
 	require.True(t, ok)
-	require.Equal(t, Green, p.Colour())
+	require.Equal(t, strategy.Green, p.Colour())
 	p.Release()
 	return s, rec
 }
@@ -45,19 +45,19 @@ func rollbackReady(t *testing.T, probe probeFunc) (*State, *recorder) {
 // The report that completes a failure streak returns while the rollback's probe hangs; the
 // rollback happens once the probe answers.
 func TestReportFailureDoesNotWaitForTheCheck(t *testing.T) {
-	cl := newCluster(Blue)
+	cl := newCluster(strategy.Blue)
 	cl.gate = make(chan struct{})
 	s, rec := rollbackReady(t, cl.probe)
 	within(t, "ReportFailure", func() {
-		for range DefaultRollbackFailures {
-			s.ReportFailure(Green, Unavailable)
+		for range strategy.DefaultRollbackFailures {
+			s.ReportFailure(strategy.Green, strategy.Unavailable)
 		}
 	})
-	assert.Equal(t, Green, s.Active(), "the check is still probing")
+	assert.Equal(t, strategy.Green, s.Active(), "the check is still probing")
 	close(cl.gate)
 	s.settle()
-	assert.Equal(t, Blue, s.Active())
-	assert.Len(t, rec.of(EventRolledBack), 1)
+	assert.Equal(t, strategy.Blue, s.Active())
+	assert.Len(t, rec.of(strategy.EventRolledBack), 1)
 }
 
 // gatedStore is a MemoryStore whose Save blocks on gate (ignoring its context) and counts.
@@ -66,10 +66,10 @@ type gatedStore struct {
 	gate    chan struct{}
 	entered chan struct{}
 	mu      sync.Mutex
-	saved   []Record
+	saved   []strategy.Record
 }
 
-func (g *gatedStore) Save(ctx context.Context, key Key, rec Record) error {
+func (g *gatedStore) Save(ctx context.Context, key strategy.Key, rec strategy.Record) error {
 	select {
 	case g.entered <- struct{}{}:
 	default:
@@ -85,15 +85,15 @@ func (g *gatedStore) Save(ctx context.Context, key Key, rec Record) error {
 // replace each other, and the newest is written last.
 func TestStoreWritesInOrderInTheBackground(t *testing.T) {
 	store := &gatedStore{MemoryStore: strategy.NewMemoryStore(), gate: make(chan struct{}), entered: make(chan struct{}, 1)}
-	s, _, _, _ := testState(t, Options{Store: store, Logger: quiet})
-	cl := newCluster(Blue)
+	s, _, _, _ := testState(t, strategy.Options{Store: store, Logger: quiet})
+	cl := newCluster(strategy.Blue)
 	within(t, "Colour", func() {
 		_, _, err := s.Colour(context.Background(), cl.probe) // its write hangs
 		require.NoError(t, err)
 	})
 	<-store.entered
 	within(t, "Acquire", func() {
-		for _, c := range []string{Green, Blue} {
+		for _, c := range []string{strategy.Green, strategy.Blue} {
 			s.Observe(c, Call{})
 			p, ok := s.Acquire() // promotes c: a write, queued behind the hanging one
 			require.True(t, ok)
@@ -105,8 +105,8 @@ func TestStoreWritesInOrderInTheBackground(t *testing.T) {
 	store.mu.Lock()
 	defer store.mu.Unlock()
 	require.Len(t, store.saved, 2, "the first write, then only the newest of those queued behind it")
-	assert.Equal(t, Blue, store.saved[0].Colour)
-	assert.Equal(t, Blue, store.saved[1].Colour)
+	assert.Equal(t, strategy.Blue, store.saved[0].Colour)
+	assert.Equal(t, strategy.Blue, store.saved[1].Colour)
 	assert.Less(t, store.saved[0].Generation, store.saved[1].Generation)
 	got, ok, err := store.Load(context.Background(), s.Key())
 	require.NoError(t, err)
@@ -117,14 +117,14 @@ func TestStoreWritesInOrderInTheBackground(t *testing.T) {
 // A shared flight whose probe's connector closes under it goes on through another waiter's
 // probe: no waiter fails because the first caller's connector closed.
 func TestFlightGoesOnThroughAnotherWaiter(t *testing.T) {
-	s, _, _, _ := testState(t, Options{Logger: quiet})
+	s, _, _, _ := testState(t, strategy.Options{Logger: quiet})
 	started, release := make(chan struct{}), make(chan struct{})
 	closing := func(ctx context.Context, _ string) error {
 		close(started)
 		<-release
 		return ProberClosed(errors.New("grpc: the client connection is closing"))
 	}
-	cl := newCluster(Green)
+	cl := newCluster(strategy.Green)
 	type result struct {
 		colour string
 		err    error
@@ -146,15 +146,15 @@ func TestFlightGoesOnThroughAnotherWaiter(t *testing.T) {
 	for range 2 {
 		r := <-results
 		require.NoError(t, r.err)
-		assert.Equal(t, Green, r.colour)
+		assert.Equal(t, strategy.Green, r.colour)
 	}
-	assert.Equal(t, int64(1), cl.count(Blue), "blue probed again through the second caller")
-	assert.Equal(t, int64(1), cl.count(Green))
+	assert.Equal(t, int64(1), cl.count(strategy.Blue), "blue probed again through the second caller")
+	assert.Equal(t, int64(1), cl.count(strategy.Green))
 }
 
 // A flight whose every probe's connector closed fails with that error.
 func TestFlightWithOnlyClosedProbesFails(t *testing.T) {
-	s, _, _, _ := testState(t, Options{Logger: quiet})
+	s, _, _, _ := testState(t, strategy.Options{Logger: quiet})
 	closed := errors.New("connector is closed")
 	_, _, err := s.Colour(context.Background(), func(context.Context, string) error { return ProberClosed(closed) })
 	assert.ErrorIs(t, err, closed)
@@ -163,17 +163,17 @@ func TestFlightWithOnlyClosedProbesFails(t *testing.T) {
 // close ends the background work: a rollback check that hangs is cancelled, and detection
 // afterwards refuses to start.
 func TestCloseEndsBackgroundWork(t *testing.T) {
-	cl := newCluster(Blue)
+	cl := newCluster(strategy.Blue)
 	cl.gate = make(chan struct{}) // never opened: the probe ends only with its context
 	s, _ := rollbackReady(t, cl.probe)
-	for range DefaultRollbackFailures {
-		s.ReportFailure(Green, Unavailable)
+	for range strategy.DefaultRollbackFailures {
+		s.ReportFailure(strategy.Green, strategy.Unavailable)
 	}
-	require.Eventually(t, func() bool { return cl.count(Blue) == 1 }, 30*time.Second, time.Millisecond,
+	require.Eventually(t, func() bool { return cl.count(strategy.Blue) == 1 }, 30*time.Second, time.Millisecond,
 		"the check probes blue")
 	within(t, "close", s.close)
-	assert.Equal(t, Green, s.Active())
-	s.Invalidate(Green)
+	assert.Equal(t, strategy.Green, s.Active())
+	s.Invalidate(strategy.Green)
 	_, _, err := s.Colour(context.Background(), cl.probe)
 	assert.ErrorIs(t, err, errStateClosed)
 }

@@ -13,7 +13,7 @@ import (
 // are compared after defaults (a zero TTL and an explicit DefaultTTL agree; Selector after
 // normalisation). Store and MeterProvider agree when both are unset or both are the same
 // value. OnEvent and Logger are per member and never conflict.
-func (s *State) conflict(opts Options) error {
+func (s *State) conflict(opts strategy.Options) error {
 	want := opts
 	want.Store = s.opts.Store // compared below; spares withDefaults a store
 	want = withDefaults(want)

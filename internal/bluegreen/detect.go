@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/e6data/gorm-e6data/strategy"
 )
 
 // flight is one detection shared by every caller that needs it meanwhile.
@@ -34,8 +36,9 @@ func (s *State) prober(f *flight, i int) probeFunc {
 
 // Colour returns the colour for new work and its generation, detecting it when it is unknown
 // or older than the TTL. probe authenticates on a colour (the caller's authenticate); a 456
-// from it (Classify == WrongStrategy) moves detection on to the next colour, any other error
-// ends detection with that error, and all colours answering 456 gives a *DetectError.
+// from it (strategy.Classify == strategy.WrongStrategy) moves detection on to the next colour,
+// any other error ends detection with that error, and all colours answering 456 gives a
+// *strategy.DetectError.
 //
 // Detection is single-flight per State: concurrent callers share one sequence of probes, each
 // returning early with its own ctx's error if ctx ends first. The flight runs on a goroutine
@@ -134,7 +137,7 @@ func (s *State) runProbes(ctx context.Context, f *flight) (colour, method string
 			order = append(order, c)
 		}
 	}
-	de := &DetectError{Key: s.key}
+	de := &strategy.DetectError{Key: s.key}
 	from := 0
 	for _, c := range order {
 		var perr error
@@ -143,31 +146,31 @@ func (s *State) runProbes(ctx context.Context, f *flight) (colour, method string
 		if perr == nil {
 			return c, "probe", n, nil
 		}
-		if Classify(ctx, perr) != WrongStrategy {
+		if strategy.Classify(ctx, perr) != strategy.WrongStrategy {
 			return "", "probe", n, fmt.Errorf("strategy: detection on %s: %w", c, perr)
 		}
-		de.Attempts = append(de.Attempts, Attempt{Colour: c, Err: perr})
+		de.Attempts = append(de.Attempts, strategy.Attempt{Colour: c, Err: perr})
 	}
 	return "", "probe", n, de
 }
 
 // loadFresh returns the store's record when it is younger than the TTL and not known stale.
-func (s *State) loadFresh(ctx context.Context, badColour string, badAt time.Time) (Record, bool) {
+func (s *State) loadFresh(ctx context.Context, badColour string, badAt time.Time) (strategy.Record, bool) {
 	rec, ok, err := s.opts.Store.Load(ctx, s.key)
 	if err != nil {
 		s.log.WarnContext(ctx, "e6data: strategy store load failed", "error", err.Error())
-		return Record{}, false
+		return strategy.Record{}, false
 	}
 	now := s.now()
 	if !ok || normColour(rec.Colour) == "" {
-		return Record{}, false
+		return strategy.Record{}, false
 	}
 	rec.Colour = normColour(rec.Colour)
 	age := now.Sub(rec.ValidatedAt)
 	// A record validated before a 456 we saw for its colour is stale; one from the future
 	// (beyond a little clock slack) is not trusted either.
 	if age >= s.opts.TTL || age < -time.Second || (rec.Colour == badColour && !rec.ValidatedAt.After(badAt)) {
-		return Record{}, false
+		return strategy.Record{}, false
 	}
 	s.mu.Lock()
 	if rec.Generation > s.gen {
@@ -205,13 +208,13 @@ func (s *State) adopt(evs *events, colour, method string, attempts int, start ti
 	if s.held == colour {
 		s.held, s.heldOpen = "", false
 	}
-	s.ev(evs, Event{Kind: EventDetected, Colour: colour, Method: method, Attempt: attempts, Generation: s.gen})
+	s.ev(evs, strategy.Event{Kind: strategy.EventDetected, Colour: colour, Method: method, Attempt: attempts, Generation: s.gen})
 	if from != "" && from != colour {
 		// A detection moved us (the cached colour answered 456): that is a switch too, drained
 		// like one announced by a hint.
 		s.switches++
 		s.met.switched()
-		s.ev(evs, Event{Kind: EventSwitched, From: from, To: colour, Method: "detect", Generation: s.gen})
+		s.ev(evs, strategy.Event{Kind: strategy.EventSwitched, From: from, To: colour, Method: "detect", Generation: s.gen})
 		s.beginDrain(evs, from, colour, start)
 		s.rb.prev = "" // the colour we left answered 456: nothing to roll back to
 	}
@@ -241,7 +244,7 @@ func (s *State) Invalidate(colour string) {
 	}
 	s.badColour, s.badAt = c, s.now()
 	s.gen++
-	s.ev(&evs, Event{Kind: EventInvalidated, Colour: c, Generation: s.gen})
+	s.ev(&evs, strategy.Event{Kind: strategy.EventInvalidated, Colour: c, Generation: s.gen})
 	s.publish()
 	s.mu.Unlock()
 	s.met.invalidated()

@@ -27,15 +27,15 @@ func TestColourDetection(t *testing.T) {
 		wantErr   string
 		noColour  bool
 	}{
-		{name: "blue live", live: Blue, want: Blue, wantCalls: map[string]int64{Blue: 1, Green: 0}},
-		{name: "green live: blue 456 then green", live: Green, want: Green, wantCalls: map[string]int64{Blue: 1, Green: 1}},
-		{name: "selector green first", live: Green, selector: []string{"GREEN", "blue"}, want: Green, wantCalls: map[string]int64{Blue: 0, Green: 1}},
-		{name: "forced colour does not fall back", live: Blue, selector: []string{Green}, noColour: true, wantErr: "green:", wantCalls: map[string]int64{Blue: 0, Green: 1}},
-		{name: "both 456 names both", live: "none", noColour: true, wantErr: "blue: rpc error", wantCalls: map[string]int64{Blue: 1, Green: 1}},
-		{name: "other error ends detection", live: Green, fail: boom, wantErr: "detection on blue", wantCalls: map[string]int64{Blue: 1, Green: 0}},
+		{name: "blue live", live: strategy.Blue, want: strategy.Blue, wantCalls: map[string]int64{strategy.Blue: 1, strategy.Green: 0}},
+		{name: "green live: blue 456 then green", live: strategy.Green, want: strategy.Green, wantCalls: map[string]int64{strategy.Blue: 1, strategy.Green: 1}},
+		{name: "selector green first", live: strategy.Green, selector: []string{"GREEN", "blue"}, want: strategy.Green, wantCalls: map[string]int64{strategy.Blue: 0, strategy.Green: 1}},
+		{name: "forced colour does not fall back", live: strategy.Blue, selector: []string{strategy.Green}, noColour: true, wantErr: "green:", wantCalls: map[string]int64{strategy.Blue: 0, strategy.Green: 1}},
+		{name: "both 456 names both", live: "none", noColour: true, wantErr: "blue: rpc error", wantCalls: map[string]int64{strategy.Blue: 1, strategy.Green: 1}},
+		{name: "other error ends detection", live: strategy.Green, fail: boom, wantErr: "detection on blue", wantCalls: map[string]int64{strategy.Blue: 1, strategy.Green: 0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, _, rec, _ := testState(t, Options{Selector: tc.selector})
+			s, _, rec, _ := testState(t, strategy.Options{Selector: tc.selector})
 			cl := newCluster(tc.live)
 			cl.fail = tc.fail
 			got, gen, err := s.Colour(context.Background(), cl.probe)
@@ -56,7 +56,7 @@ func TestColourDetection(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got)
 			assert.Equal(t, uint64(1), gen)
-			assert.Equal(t, []EventKind{EventDetected}, rec.kinds())
+			assert.Equal(t, []strategy.EventKind{strategy.EventDetected}, rec.kinds())
 			p, ok := s.Acquire()
 			require.True(t, ok)
 			assert.Equal(t, tc.want, p.Colour())
@@ -66,21 +66,21 @@ func TestColourDetection(t *testing.T) {
 }
 
 func TestDetectErrorNamesBothAttempts(t *testing.T) {
-	s, _, _, _ := testState(t, Options{})
+	s, _, _, _ := testState(t, strategy.Options{})
 	_, _, err := s.Colour(context.Background(), newCluster("none").probe)
-	var de *DetectError
+	var de *strategy.DetectError
 	require.ErrorAs(t, err, &de)
 	require.Len(t, de.Attempts, 2)
-	assert.Equal(t, Blue, de.Attempts[0].Colour)
-	assert.Equal(t, Green, de.Attempts[1].Colour)
+	assert.Equal(t, strategy.Blue, de.Attempts[0].Colour)
+	assert.Equal(t, strategy.Green, de.Attempts[1].Colour)
 	assert.Contains(t, err.Error(), "blue: rpc error")
 	assert.Contains(t, err.Error(), "; green: rpc error")
 	assert.ErrorIs(t, err, err456)
 }
 
 func TestColourSingleFlight(t *testing.T) {
-	s, _, _, _ := testState(t, Options{})
-	cl := newCluster(Green)
+	s, _, _, _ := testState(t, strategy.Options{})
+	cl := newCluster(strategy.Green)
 	cl.gate = make(chan struct{})
 
 	// A waiter whose context ends first returns promptly with its own error.
@@ -106,7 +106,7 @@ func TestColourSingleFlight(t *testing.T) {
 			results <- c
 		}()
 	}
-	require.Eventually(t, func() bool { return cl.count(Blue) == 1 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return cl.count(strategy.Blue) == 1 }, 5*time.Second, time.Millisecond)
 	cancel()
 	select {
 	case err := <-impatient:
@@ -118,67 +118,67 @@ func TestColourSingleFlight(t *testing.T) {
 	wg.Wait()
 	close(results)
 	for r := range results {
-		assert.Equal(t, Green, r)
+		assert.Equal(t, strategy.Green, r)
 	}
-	assert.Equal(t, int64(1), cl.count(Blue))
-	assert.Equal(t, int64(1), cl.count(Green))
+	assert.Equal(t, int64(1), cl.count(strategy.Blue))
+	assert.Equal(t, int64(1), cl.count(strategy.Green))
 }
 
 func TestLeaderCancelDoesNotFailOthers(t *testing.T) {
-	s, _, _, _ := testState(t, Options{})
-	cl := newCluster(Blue)
+	s, _, _, _ := testState(t, strategy.Options{})
+	cl := newCluster(strategy.Blue)
 	cl.gate = make(chan struct{})
 	lctx, cancel := context.WithCancel(context.Background())
 	leader := make(chan error, 1)
 	go func() { _, _, err := s.Colour(lctx, cl.probe); leader <- err }()
-	require.Eventually(t, func() bool { return cl.count(Blue) == 1 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return cl.count(strategy.Blue) == 1 }, 5*time.Second, time.Millisecond)
 	other := make(chan error, 1)
 	go func() { _, _, err := s.Colour(context.Background(), cl.probe); other <- err }()
 	cancel()
 	assert.ErrorIs(t, <-leader, context.Canceled)
 	close(cl.gate)
 	assert.NoError(t, <-other)
-	assert.Equal(t, int64(1), cl.count(Blue))
+	assert.Equal(t, int64(1), cl.count(strategy.Blue))
 }
 
 func TestTTLRevalidatesAndKeepsPins(t *testing.T) {
-	s, clk, rec, _ := detected(t, Blue, Options{TTL: time.Minute})
+	s, clk, rec, _ := detected(t, strategy.Blue, strategy.Options{TTL: time.Minute})
 	p, ok := s.Acquire()
 	require.True(t, ok)
 
-	cl := newCluster(Blue)
+	cl := newCluster(strategy.Blue)
 	clk.Add(30 * time.Second)
 	_, _, err := s.Colour(context.Background(), cl.probe)
 	require.NoError(t, err)
-	assert.Equal(t, int64(0), cl.count(Blue), "fresh cache: no probe")
+	assert.Equal(t, int64(0), cl.count(strategy.Blue), "fresh cache: no probe")
 
 	clk.Add(31 * time.Second)
 	_, _, err = s.Colour(context.Background(), cl.probe)
 	require.NoError(t, err)
-	assert.Equal(t, int64(1), cl.count(Blue), "expired: re-validated with the cached colour")
-	assert.Equal(t, map[string]int{Blue: 1}, s.Pinned())
+	assert.Equal(t, int64(1), cl.count(strategy.Blue), "expired: re-validated with the cached colour")
+	assert.Equal(t, map[string]int{strategy.Blue: 1}, s.Pinned())
 
 	// Expired again, and the cluster moved: detection switches, the old pin stays.
 	clk.Add(2 * time.Minute)
-	cl.live.Store(Green)
+	cl.live.Store(strategy.Green)
 	c, _, err := s.Colour(context.Background(), cl.probe)
 	require.NoError(t, err)
-	assert.Equal(t, Green, c)
-	assert.Equal(t, map[string]int{Blue: 1}, s.Pinned())
-	sw := rec.of(EventSwitched)
+	assert.Equal(t, strategy.Green, c)
+	assert.Equal(t, map[string]int{strategy.Blue: 1}, s.Pinned())
+	sw := rec.of(strategy.EventSwitched)
 	require.Len(t, sw, 1)
 	assert.Equal(t, "detect", sw[0].Method)
-	assert.Equal(t, Blue, sw[0].From)
-	assert.Empty(t, rec.of(EventDrained))
+	assert.Equal(t, strategy.Blue, sw[0].From)
+	assert.Empty(t, rec.of(strategy.EventDrained))
 	p.Release()
-	assert.Len(t, rec.of(EventDrained), 1)
+	assert.Len(t, rec.of(strategy.EventDrained), 1)
 	assert.Empty(t, s.Pinned())
 }
 
 func TestInvalidate(t *testing.T) {
-	s, _, rec, _ := detected(t, Blue, Options{})
+	s, _, rec, _ := detected(t, strategy.Blue, strategy.Options{})
 	gen := s.Generation()
-	s.Invalidate(Green) // not ours: ignored
+	s.Invalidate(strategy.Green) // not ours: ignored
 	assert.Equal(t, gen, s.Generation())
 
 	p, _ := s.Acquire()
@@ -186,42 +186,42 @@ func TestInvalidate(t *testing.T) {
 	_, ok := s.Acquire()
 	assert.False(t, ok, "no colour until re-detection")
 	assert.Greater(t, s.Generation(), gen)
-	assert.Len(t, rec.of(EventInvalidated), 1)
-	assert.Equal(t, map[string]int{Blue: 1}, s.Pinned(), "pins survive invalidation")
+	assert.Len(t, rec.of(strategy.EventInvalidated), 1)
+	assert.Equal(t, map[string]int{strategy.Blue: 1}, s.Pinned(), "pins survive invalidation")
 
-	cl := newCluster(Green)
+	cl := newCluster(strategy.Green)
 	c, _, err := s.Colour(context.Background(), cl.probe)
 	require.NoError(t, err)
-	assert.Equal(t, Green, c)
+	assert.Equal(t, strategy.Green, c)
 	p.Release()
 }
 
 func TestStoreSharedAcrossStates(t *testing.T) {
 	store := strategy.NewMemoryStore()
-	key := Key{Endpoint: "e6:443", ClusterName: "prod"}
-	a := New(key, Options{Store: store, Logger: quiet})
-	_, _, err := a.Colour(context.Background(), newCluster(Green).probe)
+	key := strategy.Key{Endpoint: "e6:443", ClusterName: "prod"}
+	a := New(key, strategy.Options{Store: store, Logger: quiet})
+	_, _, err := a.Colour(context.Background(), newCluster(strategy.Green).probe)
 	require.NoError(t, err)
 	a.settle() // the store is written in the background
 
-	b := New(Key{Endpoint: "e6:443", ClusterName: "PROD"}, Options{Store: store, Logger: quiet})
-	cl := newCluster(Green)
+	b := New(strategy.Key{Endpoint: "e6:443", ClusterName: "PROD"}, strategy.Options{Store: store, Logger: quiet})
+	cl := newCluster(strategy.Green)
 	c, _, err := b.Colour(context.Background(), cl.probe)
 	require.NoError(t, err)
-	assert.Equal(t, Green, c)
-	assert.Equal(t, int64(0), cl.count(Blue)+cl.count(Green), "fresh record adopted without probing")
+	assert.Equal(t, strategy.Green, c)
+	assert.Equal(t, int64(0), cl.count(strategy.Blue)+cl.count(strategy.Green), "fresh record adopted without probing")
 
 	// After a 456 on green, the (older) record naming green is not trusted again.
-	b.Invalidate(Green)
-	cl.live.Store(Blue)
+	b.Invalidate(strategy.Green)
+	cl.live.Store(strategy.Blue)
 	c, _, err = b.Colour(context.Background(), cl.probe)
 	require.NoError(t, err)
-	assert.Equal(t, Blue, c)
-	assert.Equal(t, int64(1), cl.count(Blue))
+	assert.Equal(t, strategy.Blue, c)
+	assert.Equal(t, int64(1), cl.count(strategy.Blue))
 }
 
 func TestColourNeedsProbe(t *testing.T) {
-	s, _, _, _ := testState(t, Options{})
+	s, _, _, _ := testState(t, strategy.Options{})
 	_, _, err := s.Colour(context.Background(), nil)
 	assert.Error(t, err)
 }

@@ -1,6 +1,8 @@
 // Package bluegreen is the driver's blue/green state machine, between the query lifecycle
-// (package connector) and the wire. Its public types (Options, Event, Store, Health, Class,
-// Key) are package strategy's; this package holds the machinery:
+// (package connector) and the wire. Package strategy is the public face: its types (Options,
+// Event, Store, Health, Class, Key) and constants are used here as strategy.Options,
+// strategy.Blue and so on, not re-aliased, so a reader sees where each name is defined. This
+// package holds the machinery:
 //
 //   - State, one per cluster (endpoint + cluster name) and process (Shared): colour detection
 //     (single flight), per-query pins, transitions on new_strategy hints (drain model), TTL,

@@ -3,13 +3,15 @@ package bluegreen
 import (
 	"context"
 	"log/slog"
+
+	"github.com/e6data/gorm-e6data/strategy"
 )
 
 // events collects what happened under the lock, to be fired after it is released: OnEvent and
 // the logger must never run with mu held (a callback may call back into the State).
-type events []Event
+type events []strategy.Event
 
-func (s *State) ev(evs *events, e Event) {
+func (s *State) ev(evs *events, e strategy.Event) {
 	e.Key, e.At = s.key, s.now()
 	*evs = append(*evs, e)
 }
@@ -44,46 +46,46 @@ func (s *State) fireTo(m *member, evs events) {
 
 // logEvent writes the INFO timeline of switches (and WARNs) to l. Tokens never reach an Event,
 // so they never reach the log.
-func logEvent(l *slog.Logger, e Event) {
+func logEvent(l *slog.Logger, e strategy.Event) {
 	ctx := context.Background()
 	level, msg := slog.LevelInfo, ""
 	attrs := make([]slog.Attr, 0, 8)
 	attrs = append(attrs, slog.Uint64("generation", e.Generation))
 	switch e.Kind {
-	case EventDetected:
+	case strategy.EventDetected:
 		msg = "e6data: strategy detected"
 		attrs = append(attrs, slog.String("strategy", e.Colour), slog.String("method", e.Method), slog.Int("attempt", e.Attempt))
-	case EventPending:
+	case strategy.EventPending:
 		msg = "e6data: strategy switch hint seen"
 		attrs = append(attrs, slog.String("from", e.From), slog.String("to", e.To))
-	case EventSwitched:
+	case strategy.EventSwitched:
 		msg = "e6data: first query on the new strategy"
 		if e.Method != "hint" {
 			msg = "e6data: strategy switched"
 		}
 		attrs = append(attrs, slog.String("from", e.From), slog.String("to", e.To), slog.String("method", e.Method))
-	case EventRolledBack:
+	case strategy.EventRolledBack:
 		level, msg = slog.LevelWarn, "e6data: strategy switch rolled back"
 		attrs = append(attrs, slog.String("from", e.From), slog.String("to", e.To), slog.String("method", e.Method))
-	case EventWrongStrategy:
+	case strategy.EventWrongStrategy:
 		msg = "e6data: wrong strategy (456)"
 		attrs = append(attrs, slog.String("strategy", e.Colour), slog.String("rpc", e.Method))
-	case EventRetry:
+	case strategy.EventRetry:
 		msg = "e6data: query retried"
 		attrs = append(attrs, slog.String("query_id", e.QueryID), slog.Int("attempt", e.Attempt))
-	case EventInterrupted:
+	case strategy.EventInterrupted:
 		level, msg = slog.LevelWarn, "e6data: query interrupted by a deployment switch"
 		attrs = append(attrs, slog.String("query_id", e.QueryID))
-	case EventPinTooOld:
+	case strategy.EventPinTooOld:
 		level, msg = slog.LevelWarn, "e6data: query pinned longer than the maximum pin age"
 		attrs = append(attrs, slog.String("strategy", e.Colour), slog.String("query_id", e.QueryID), slog.Duration("age", e.Age))
-	case EventInvalidated:
+	case strategy.EventInvalidated:
 		msg = "e6data: strategy invalidated"
 		attrs = append(attrs, slog.String("strategy", e.Colour))
-	case EventDrained:
+	case strategy.EventDrained:
 		msg = "e6data: last query on the old strategy released"
 		attrs = append(attrs, slog.String("from", e.From), slog.String("to", e.To), slog.Duration("switch_duration", e.Age))
-	case EventAutoResume:
+	case strategy.EventAutoResume:
 		msg = "e6data: cluster auto-resumed"
 	default:
 		return
@@ -103,7 +105,7 @@ func (s *State) CountRetry(queryID string, attempt int, err error) {
 func (s *State) retried(queryID string, attempt int, err error) events {
 	s.met.retry()
 	var evs events
-	s.ev(&evs, Event{Kind: EventRetry, QueryID: queryID, Attempt: attempt, Err: err, Generation: s.Generation()})
+	s.ev(&evs, strategy.Event{Kind: strategy.EventRetry, QueryID: queryID, Attempt: attempt, Err: err, Generation: s.Generation()})
 	return evs
 }
 
@@ -116,7 +118,7 @@ func (s *State) CountInterrupted(queryID string, err error) {
 func (s *State) interrupted(queryID string, err error) events {
 	s.met.interrupted()
 	var evs events
-	s.ev(&evs, Event{Kind: EventInterrupted, QueryID: queryID, Err: err, Generation: s.Generation()})
+	s.ev(&evs, strategy.Event{Kind: strategy.EventInterrupted, QueryID: queryID, Err: err, Generation: s.Generation()})
 	return evs
 }
 
@@ -125,7 +127,7 @@ func (s *State) interrupted(queryID string, err error) events {
 func (s *State) CountAutoResume() {
 	s.met.autoResume()
 	var evs events
-	s.ev(&evs, Event{Kind: EventAutoResume, Generation: s.Generation()})
+	s.ev(&evs, strategy.Event{Kind: strategy.EventAutoResume, Generation: s.Generation()})
 	s.fire(evs)
 }
 
@@ -139,6 +141,6 @@ func (s *State) CountWrongStrategy(method string) {
 func (s *State) wrongStrategy(method, colour string, err error) {
 	s.met.wrongStrategy(method)
 	var evs events
-	s.ev(&evs, Event{Kind: EventWrongStrategy, Method: method, Colour: colour, Err: err, Generation: s.Generation()})
+	s.ev(&evs, strategy.Event{Kind: strategy.EventWrongStrategy, Method: method, Colour: colour, Err: err, Generation: s.Generation()})
 	s.fire(evs)
 }

@@ -4,14 +4,16 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/e6data/gorm-e6data/strategy"
 )
 
 // Health returns a snapshot. Pins older than Options.MaxPinAge found here are reported
 // (EventPinTooOld, WARN), once each.
-func (s *State) Health() Health {
+func (s *State) Health() strategy.Health {
 	var evs events
 	s.mu.Lock()
-	h := Health{
+	h := strategy.Health{
 		Active:     s.active,
 		Pending:    s.pending,
 		Held:       s.held,
@@ -86,20 +88,20 @@ func (s *State) probeOnce(ctx context.Context, probe func(ctx context.Context, c
 	}
 	pctx, cancel := context.WithTimeout(ctx, s.opts.DetectTimeout)
 	err := probe(pctx, colour)
-	class := Classify(pctx, err)
+	class := strategy.Classify(pctx, err)
 	cancel()
 	switch class {
-	case OK:
+	case strategy.OK:
 		s.mu.Lock()
 		if s.effective() == colour {
 			s.validatedAt = s.now()
 			s.saveLocked(s.record())
 		}
 		s.mu.Unlock()
-	case WrongStrategy:
+	case strategy.WrongStrategy:
 		s.setLastError(err)
 		s.Invalidate(colour)
-	case Canceled:
+	case strategy.Canceled:
 		// Our own context ended: not a cluster problem. The probe's own timeout is one.
 		if ctx.Err() == nil {
 			s.setLastError(err)

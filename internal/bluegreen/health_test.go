@@ -8,39 +8,41 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/e6data/gorm-e6data/strategy"
 )
 
 func TestHealthSnapshot(t *testing.T) {
-	s, clk, _, _ := detected(t, Blue, Options{})
+	s, clk, _, _ := detected(t, strategy.Blue, strategy.Options{})
 	p, _ := s.Acquire()
 	clk.Add(10 * time.Second)
-	s.Observe(Green, Call{})
+	s.Observe(strategy.Green, Call{})
 	clk.Add(5 * time.Second)
 	h := s.Health()
-	assert.Equal(t, Health{
-		Active: Blue, Pending: Green, Age: 5 * time.Second, Generation: 2,
-		InFlight: map[string]int{Blue: 1}, OldestPinAge: 15 * time.Second,
+	assert.Equal(t, strategy.Health{
+		Active: strategy.Blue, Pending: strategy.Green, Age: 5 * time.Second, Generation: 2,
+		InFlight: map[string]int{strategy.Blue: 1}, OldestPinAge: 15 * time.Second,
 	}, h)
 	p.Release()
 }
 
 func TestStartProbeStops(t *testing.T) {
 	for _, viaCtx := range []bool{false, true} {
-		s, _, _, _ := detected(t, Blue, Options{})
+		s, _, _, _ := detected(t, strategy.Blue, strategy.Options{})
 		before := runtime.NumGoroutine()
 		ctx, cancel := context.WithCancel(context.Background())
-		cl := newCluster(Blue)
+		cl := newCluster(strategy.Blue)
 		stop := s.StartProbe(ctx, time.Millisecond, cl.probe)
-		require.Eventually(t, func() bool { return cl.count(Blue) >= 3 }, 5*time.Second, time.Millisecond)
+		require.Eventually(t, func() bool { return cl.count(strategy.Blue) >= 3 }, 5*time.Second, time.Millisecond)
 		if viaCtx {
 			cancel()
 		}
 		stop() // waits for the goroutine; also fine after cancel
 		stop()
 		cancel()
-		n := cl.count(Blue)
+		n := cl.count(strategy.Blue)
 		time.Sleep(20 * time.Millisecond)
-		assert.Equal(t, n, cl.count(Blue), "no probe after stop")
+		assert.Equal(t, n, cl.count(strategy.Blue), "no probe after stop")
 		// Polled here, not with assert.Eventually, whose own goroutine would be counted.
 		deadline := time.Now().Add(5 * time.Second)
 		for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
@@ -51,11 +53,11 @@ func TestStartProbeStops(t *testing.T) {
 }
 
 func TestStartProbeStopsOnContext(t *testing.T) {
-	s, _, _, _ := detected(t, Blue, Options{})
+	s, _, _, _ := detected(t, strategy.Blue, strategy.Options{})
 	ctx, cancel := context.WithCancel(context.Background())
-	cl := newCluster(Blue)
+	cl := newCluster(strategy.Blue)
 	stop := s.StartProbe(ctx, time.Millisecond, cl.probe)
-	require.Eventually(t, func() bool { return cl.count(Blue) >= 1 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return cl.count(strategy.Blue) >= 1 }, 5*time.Second, time.Millisecond)
 	cancel()
 	done := make(chan struct{})
 	go func() { stop(); close(done) }()
@@ -67,15 +69,15 @@ func TestStartProbeStopsOnContext(t *testing.T) {
 }
 
 func TestProbe456Invalidates(t *testing.T) {
-	s, clk, rec, _ := detected(t, Blue, Options{})
-	cl := newCluster(Green)
+	s, clk, rec, _ := detected(t, strategy.Blue, strategy.Options{})
+	cl := newCluster(strategy.Green)
 	s.probeOnce(context.Background(), cl.probe)
 	assert.Empty(t, s.Health().Active)
 	assert.Contains(t, s.Health().LastError, "456")
-	assert.Len(t, rec.of(EventInvalidated), 1)
+	assert.Len(t, rec.of(strategy.EventInvalidated), 1)
 	// Next round detects.
 	s.probeOnce(context.Background(), cl.probe)
-	assert.Equal(t, Green, s.Health().Active)
+	assert.Equal(t, strategy.Green, s.Health().Active)
 	// Success renews the validation age.
 	clk.Add(time.Minute)
 	assert.Equal(t, time.Minute, s.Health().Age)

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/e6data/gorm-e6data/internal/logbuf"
+	"github.com/e6data/gorm-e6data/strategy"
 )
 
 // err456 is what grpc-go reports for the proxy's HTTP 456.
@@ -40,29 +41,29 @@ func (c *clock) Add(d time.Duration) {
 // recorder collects events.
 type recorder struct {
 	mu  sync.Mutex
-	evs []Event
+	evs []strategy.Event
 }
 
-func (r *recorder) On(e Event) {
+func (r *recorder) On(e strategy.Event) {
 	r.mu.Lock()
 	r.evs = append(r.evs, e)
 	r.mu.Unlock()
 }
 
-func (r *recorder) kinds() []EventKind {
+func (r *recorder) kinds() []strategy.EventKind {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]EventKind, 0, len(r.evs))
+	out := make([]strategy.EventKind, 0, len(r.evs))
 	for _, e := range r.evs {
 		out = append(out, e.Kind)
 	}
 	return out
 }
 
-func (r *recorder) of(k EventKind) []Event {
+func (r *recorder) of(k strategy.EventKind) []strategy.Event {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var out []Event
+	var out []strategy.Event
 	for _, e := range r.evs {
 		if e.Kind == k {
 			out = append(out, e)
@@ -110,33 +111,33 @@ func (c *cluster) probe(ctx context.Context, colour string) error {
 }
 
 // testState returns a private State with a fake clock, an event recorder and a log buffer.
-func testState(t *testing.T, opts Options) (*State, *clock, *recorder, *syncBuffer) {
+func testState(t *testing.T, opts strategy.Options) (*State, *clock, *recorder, *syncBuffer) {
 	t.Helper()
 	return testStateProbing(t, opts, nil)
 }
 
 // testStateProbing is testState with probe as automated rollback's probe.
-func testStateProbing(t *testing.T, opts Options, probe func(ctx context.Context, colour string) error) (*State, *clock, *recorder, *syncBuffer) {
+func testStateProbing(t *testing.T, opts strategy.Options, probe func(ctx context.Context, colour string) error) (*State, *clock, *recorder, *syncBuffer) {
 	t.Helper()
 	clk, rec, buf := newClock(), &recorder{}, &syncBuffer{}
 	opts.OnEvent = rec.On
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	s := newState(Key{Endpoint: "e6:443", ClusterName: "Prod"}, opts, clk.Now)
+	s := newState(strategy.Key{Endpoint: "e6:443", ClusterName: "Prod"}, opts, clk.Now)
 	t.Cleanup(s.close)
 	s.join(opts.OnEvent, opts.Logger, probe)
 	return s, clk, rec, buf
 }
 
 // detected returns a State that has detected colour.
-func detected(t *testing.T, colour string, opts Options) (*State, *clock, *recorder, *syncBuffer) {
+func detected(t *testing.T, colour string, opts strategy.Options) (*State, *clock, *recorder, *syncBuffer) {
 	t.Helper()
 	return detectedProbing(t, colour, opts, nil)
 }
 
 // detectedProbing is detected with probe as automated rollback's probe.
-func detectedProbing(t *testing.T, colour string, opts Options, probe func(ctx context.Context, colour string) error) (*State, *clock, *recorder, *syncBuffer) {
+func detectedProbing(t *testing.T, colour string, opts strategy.Options, probe func(ctx context.Context, colour string) error) (*State, *clock, *recorder, *syncBuffer) {
 	t.Helper()
 	s, clk, rec, buf := testStateProbing(t, opts, probe)
 	got, _, err := s.Colour(context.Background(), newCluster(colour).probe)

@@ -7,6 +7,8 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
+
+	"github.com/e6data/gorm-e6data/strategy"
 )
 
 // newStrategyReply is implemented by every generated response that carries new_strategy.
@@ -41,7 +43,7 @@ func (s *State) intercept(ctx context.Context, method string, req, reply any, cc
 	ctx = s.md.attach(ctx, c.PlannerIP, c.Strategy)
 	err := invoker(ctx, method, req, reply, cc, opts...)
 	if err != nil {
-		if Classify(ctx, err) == WrongStrategy {
+		if strategy.Classify(ctx, err) == strategy.WrongStrategy {
 			s.wrongStrategy(method, normColour(c.Strategy), err)
 			s.refused(c, expectedColour(err))
 		}
@@ -78,7 +80,7 @@ type mdKey struct{ ip, colour string }
 
 func (m *mdCache) init(cluster string) {
 	m.cluster = cluster
-	for i, c := range [...]string{"", Blue, Green} {
+	for i, c := range [...]string{"", strategy.Blue, strategy.Green} {
 		m.noIP[i] = buildMD(cluster, "", c)
 	}
 	empty := map[mdKey]metadata.MD{}
@@ -105,10 +107,10 @@ func buildMD(cluster, ip, colour string) metadata.MD {
 
 func colourIndex(c string) (int, string) {
 	switch normColour(c) {
-	case Blue:
-		return 1, Blue
-	case Green:
-		return 2, Green
+	case strategy.Blue:
+		return 1, strategy.Blue
+	case strategy.Green:
+		return 2, strategy.Green
 	}
 	return 0, "" // any other value is dropped, as the official client does
 }

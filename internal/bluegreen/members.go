@@ -7,12 +7,14 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/e6data/gorm-e6data/strategy"
 )
 
 // member is one user of a State (a connector) with what it brings of its own: where its events
 // and logs go, and the probe automated rollback may use to reach the cluster through it.
 type member struct {
-	onEvent func(Event)                                    // nil: none
+	onEvent func(strategy.Event)                           // nil: none
 	log     *slog.Logger                                   // never nil
 	tagged  *slog.Logger                                   // log with the cluster's attributes
 	probe   func(ctx context.Context, colour string) error // nil: none
@@ -26,7 +28,7 @@ type members struct {
 }
 
 // join adds a member to s. logger nil means slog.Default().
-func (s *State) join(onEvent func(Event), logger *slog.Logger, probe func(ctx context.Context, colour string) error) *member {
+func (s *State) join(onEvent func(strategy.Event), logger *slog.Logger, probe func(ctx context.Context, colour string) error) *member {
 	if logger == nil {
 		logger = slog.Default()
 	}

@@ -62,7 +62,7 @@ var secondsBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2
 
 // newMeters builds the instruments on mp (nil: no-op). Instrument errors fall back to no-op
 // instruments: metrics never fail the driver.
-func newMeters(mp metric.MeterProvider, key Key) meters {
+func newMeters(mp metric.MeterProvider, key strategy.Key) meters {
 	if mp == nil {
 		mp = noop.NewMeterProvider()
 	}
@@ -121,7 +121,7 @@ func newMeters(mp metric.MeterProvider, key Key) meters {
 	o.failOpts = []metric.RecordOption{metric.WithAttributeSet(withOK(false))}
 	o.okAdd = []metric.AddOption{metric.WithAttributeSet(withOK(true))}
 	o.failAdd = []metric.AddOption{metric.WithAttributeSet(withOK(false))}
-	o.bluePins, o.greenPins = pinSet(Blue), pinSet(Green)
+	o.bluePins, o.greenPins = pinSet(strategy.Blue), pinSet(strategy.Green)
 	rows, err := m.Int64Counter(strategy.MetricReplayedRows, metric.WithDescription("Rows read again and verified by replays."), metric.WithUnit("{row}"))
 	if err != nil || rows == nil {
 		rows, _ = nm.Int64Counter(strategy.MetricReplayedRows)
@@ -136,10 +136,10 @@ func newMeters(mp metric.MeterProvider, key Key) meters {
 	colourSet := func(c string) attribute.Set {
 		return attribute.NewSet(o.cluster, o.endpoint, attribute.String("strategy", c))
 	}
-	o.blueActive = []metric.RecordOption{metric.WithAttributeSet(colourSet(Blue))}
-	o.greenActive = []metric.RecordOption{metric.WithAttributeSet(colourSet(Green))}
+	o.blueActive = []metric.RecordOption{metric.WithAttributeSet(colourSet(strategy.Blue))}
+	o.greenActive = []metric.RecordOption{metric.WithAttributeSet(colourSet(strategy.Green))}
 	o.queryOpts = make(map[queryOutcome][]metric.RecordOption, 6)
-	for _, c := range []string{Blue, Green, ""} {
+	for _, c := range []string{strategy.Blue, strategy.Green, ""} {
 		for _, ok := range []bool{true, false} {
 			set := attribute.NewSet(o.cluster, o.endpoint, attribute.String("strategy", c), attribute.Bool("success", ok))
 			o.queryOpts[queryOutcome{c, ok}] = []metric.RecordOption{metric.WithAttributeSet(set)}
@@ -177,9 +177,9 @@ func (o *otelMeters) switchDuration(d time.Duration) {
 
 func (o *otelMeters) pins(colour string, delta int64) {
 	switch colour {
-	case Blue:
+	case strategy.Blue:
 		o.pinCount.Add(context.Background(), delta, o.bluePins...)
-	case Green:
+	case strategy.Green:
 		o.pinCount.Add(context.Background(), delta, o.greenPins...)
 	}
 }
@@ -188,9 +188,9 @@ func (o *otelMeters) pins(colour string, delta int64) {
 func (o *otelMeters) active(colour string) {
 	blue, green := int64(0), int64(0)
 	switch colour {
-	case Blue:
+	case strategy.Blue:
 		blue = 1
-	case Green:
+	case strategy.Green:
 		green = 1
 	}
 	o.activeGauge.Record(context.Background(), blue, o.blueActive...)

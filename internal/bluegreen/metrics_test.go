@@ -92,13 +92,13 @@ func (h fakeHist) Record(_ context.Context, v float64, opts ...metric.RecordOpti
 
 func TestMetrics(t *testing.T) {
 	mp := newFakeMP()
-	s, clk, _, _ := detected(t, Blue, Options{MeterProvider: mp})
+	s, clk, _, _ := detected(t, strategy.Blue, strategy.Options{MeterProvider: mp})
 	assert.Equal(t, 1.0, mp.sum(strategy.MetricDetections))
 	assert.Equal(t, 1.0, mp.sum(strategy.MetricDetectionDuration+".count"))
 
 	p, _ := s.Acquire()
 	assert.Equal(t, 1.0, mp.sum(strategy.MetricPins))
-	s.Observe(Green, Call{})
+	s.Observe(strategy.Green, Call{})
 	q, _ := s.Acquire()
 	assert.Equal(t, 1.0, mp.sum(strategy.MetricSwitches))
 	clk.Add(3 * time.Second)
@@ -111,7 +111,7 @@ func TestMetrics(t *testing.T) {
 	s.CountInterrupted("q1", err456)
 	s.CountAutoResume()
 	s.CountWrongStrategy("/e6x.QueryEngineService/prepareStatementV2")
-	s.Invalidate(Green)
+	s.Invalidate(strategy.Green)
 	for _, name := range []string{strategy.MetricRetries, strategy.MetricInterrupted, strategy.MetricAutoResumes, strategy.MetricWrongStrategy, strategy.MetricInvalidations} {
 		assert.Equal(t, 1.0, mp.sum(name), name)
 	}
@@ -123,7 +123,7 @@ func TestMetrics(t *testing.T) {
 }
 
 func TestMetricsNilProvider(t *testing.T) {
-	s, _, _, _ := detected(t, Blue, Options{})
+	s, _, _, _ := detected(t, strategy.Blue, strategy.Options{})
 	s.CountRetry("q", 1, nil)
 	p, _ := s.Acquire()
 	p.Release()
@@ -153,18 +153,18 @@ func TestMetricsActiveQueryReplay(t *testing.T) {
 	active := func() [2]float64 {
 		return [2]float64{mp.sum(strategy.MetricActive + "/blue"), mp.sum(strategy.MetricActive + "/green")}
 	}
-	s, _, _, _ := detected(t, Blue, Options{MeterProvider: mp})
+	s, _, _, _ := detected(t, strategy.Blue, strategy.Options{MeterProvider: mp})
 	assert.Equal(t, [2]float64{1, 0}, active(), "blue detected")
-	s.Observe(Green, Call{})
+	s.Observe(strategy.Green, Call{})
 	assert.Equal(t, [2]float64{0, 1}, active(), "a hint sends new work to green")
-	s.Invalidate(Green)
+	s.Invalidate(strategy.Green)
 	assert.Equal(t, [2]float64{1, 0}, active(), "a pending colour that answers 456 is dropped: back to blue")
-	s.Observe(Green, Call{})
+	s.Observe(strategy.Green, Call{})
 	p, ok := s.Acquire() // promotes green
 	require.True(t, ok)
 	p.Release()
 	assert.Equal(t, [2]float64{0, 1}, active(), "green promoted")
-	s.Invalidate(Green)
+	s.Invalidate(strategy.Green)
 	assert.Equal(t, [2]float64{0, 0}, active(), "no colour known after a 456 on the active colour")
 
 	for _, tc := range []struct {
@@ -172,8 +172,8 @@ func TestMetricsActiveQueryReplay(t *testing.T) {
 		ok     bool
 		want   string // the strategy attribute recorded
 	}{
-		{Blue, true, Blue},
-		{Green, false, Green},
+		{strategy.Blue, true, strategy.Blue},
+		{strategy.Green, false, strategy.Green},
 		{"", false, ""},
 		{"purple", true, ""}, // never a colour outside the bounded set
 	} {

@@ -3,6 +3,8 @@ package bluegreen
 import (
 	"sync/atomic"
 	"time"
+
+	"github.com/e6data/gorm-e6data/strategy"
 )
 
 // Pin ties one query to the colour it started on: every call of the query carries the pin's
@@ -109,7 +111,7 @@ func (s *State) release(p *Pin) {
 	delete(s.live, p)
 	if age := s.now().Sub(p.start); age > s.opts.MaxPinAge && !p.reported {
 		p.reported = true
-		s.ev(&evs, Event{Kind: EventPinTooOld, Colour: p.colour, QueryID: p.queryID, Age: age, Generation: p.gen})
+		s.ev(&evs, strategy.Event{Kind: strategy.EventPinTooOld, Colour: p.colour, QueryID: p.queryID, Age: age, Generation: p.gen})
 	}
 	if s.draining == p.colour && s.pins[p.colour] == 0 {
 		s.endDrain(&evs)
@@ -150,7 +152,7 @@ func (s *State) checkPinAges(evs *events) time.Duration {
 		}
 		if age > s.opts.MaxPinAge && !p.reported {
 			p.reported = true
-			s.ev(evs, Event{Kind: EventPinTooOld, Colour: p.colour, QueryID: p.queryID, Age: age, Generation: p.gen})
+			s.ev(evs, strategy.Event{Kind: strategy.EventPinTooOld, Colour: p.colour, QueryID: p.queryID, Age: age, Generation: p.gen})
 		}
 	}
 	return oldest

@@ -5,14 +5,16 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/e6data/gorm-e6data/strategy"
 )
 
 // registry holds the one State per cluster of this process, with the number of users of each.
 var registry = struct {
 	mu     sync.Mutex
-	states map[Key]*State
+	states map[strategy.Key]*State
 	users  map[*State]int
-}{states: make(map[Key]*State), users: make(map[*State]int)}
+}{states: make(map[strategy.Key]*State), users: make(map[*State]int)}
 
 // Use is one connector's share of a State, from Shared: the State's methods, plus the
 // connector's own hooks. Events about the State go to every member's hooks; the events of the
@@ -34,7 +36,7 @@ type Use struct {
 // itself: when the State exists already and opts asks for a different value of one of them
 // (after defaults), Shared returns an *strategy.OptionsConflictError naming the field and the
 // State is left as it was.
-func Shared(key Key, opts Options, probe func(ctx context.Context, colour string) error) (*Use, error) {
+func Shared(key strategy.Key, opts strategy.Options, probe func(ctx context.Context, colour string) error) (*Use, error) {
 	key = normKey(key)
 	registry.mu.Lock()
 	defer registry.mu.Unlock()

@@ -19,12 +19,12 @@ import (
 // long as the process.
 var keys atomic.Int64
 
-func uniqueKey(t *testing.T) Key {
-	return Key{Endpoint: fmt.Sprintf("reg-%d.example:443", keys.Add(1)), ClusterName: t.Name()}
+func uniqueKey(t *testing.T) strategy.Key {
+	return strategy.Key{Endpoint: fmt.Sprintf("reg-%d.example:443", keys.Add(1)), ClusterName: t.Name()}
 }
 
 // share is Shared that must succeed, given back at the end of the test.
-func share(t *testing.T, key Key, opts Options, probe func(context.Context, string) error) *Use {
+func share(t *testing.T, key strategy.Key, opts strategy.Options, probe func(context.Context, string) error) *Use {
 	t.Helper()
 	u, err := Shared(key, opts, probe)
 	require.NoError(t, err)
@@ -34,24 +34,24 @@ func share(t *testing.T, key Key, opts Options, probe func(context.Context, stri
 
 func TestSharedPerKey(t *testing.T) {
 	ep := uniqueKey(t).Endpoint
-	a := share(t, Key{Endpoint: ep, ClusterName: "One"}, Options{Logger: quiet}, nil)
-	assert.Same(t, a.State, share(t, Key{Endpoint: ep, ClusterName: "ONE"}, Options{Logger: quiet}, nil).State)
-	b := share(t, Key{Endpoint: ep, ClusterName: "two"}, Options{Logger: quiet}, nil)
-	c := share(t, Key{Endpoint: ep + "4", ClusterName: "one"}, Options{Logger: quiet}, nil)
+	a := share(t, strategy.Key{Endpoint: ep, ClusterName: "One"}, strategy.Options{Logger: quiet}, nil)
+	assert.Same(t, a.State, share(t, strategy.Key{Endpoint: ep, ClusterName: "ONE"}, strategy.Options{Logger: quiet}, nil).State)
+	b := share(t, strategy.Key{Endpoint: ep, ClusterName: "two"}, strategy.Options{Logger: quiet}, nil)
+	c := share(t, strategy.Key{Endpoint: ep + "4", ClusterName: "one"}, strategy.Options{Logger: quiet}, nil)
 	assert.NotSame(t, a.State, b.State)
 	assert.NotSame(t, a.State, c.State)
-	assert.NotSame(t, a.State, New(Key{Endpoint: ep, ClusterName: "one"}, Options{Logger: quiet}))
+	assert.NotSame(t, a.State, New(strategy.Key{Endpoint: ep, ClusterName: "one"}, strategy.Options{Logger: quiet}))
 	assert.Equal(t, "one", a.Key().ClusterName)
 
 	// Nothing is shared between keys: colour, generation, pins.
-	_, _, err := a.Colour(context.Background(), newCluster(Green).probe)
+	_, _, err := a.Colour(context.Background(), newCluster(strategy.Green).probe)
 	require.NoError(t, err)
-	_, _, err = b.Colour(context.Background(), newCluster(Blue).probe)
+	_, _, err = b.Colour(context.Background(), newCluster(strategy.Blue).probe)
 	require.NoError(t, err)
 	pa, _ := a.Acquire()
-	a.Observe(Blue, Call{})
-	assert.Equal(t, Green, pa.Colour())
-	assert.Equal(t, Blue, b.Active())
+	a.Observe(strategy.Blue, Call{})
+	assert.Equal(t, strategy.Green, pa.Colour())
+	assert.Equal(t, strategy.Blue, b.Active())
 	assert.Empty(t, b.Health().Pending)
 	assert.Empty(t, b.Pinned())
 	assert.Empty(t, c.Active())
@@ -61,9 +61,9 @@ func TestSharedPerKey(t *testing.T) {
 // Every use is given back, so the test passes however often it runs in one process
 // (-count=N); it used to take a use it never gave back.
 func TestUnshareForgetsTheLastUse(t *testing.T) {
-	key := Key{Endpoint: "unshare.example:1", ClusterName: "c"}
+	key := strategy.Key{Endpoint: "unshare.example:1", ClusterName: "c"}
 	get := func() *Use {
-		u, err := Shared(key, Options{}, nil)
+		u, err := Shared(key, strategy.Options{}, nil)
 		require.NoError(t, err)
 		return u
 	}
@@ -87,13 +87,13 @@ func TestSharedUsesHaveTheirOwnHooks(t *testing.T) {
 	key := uniqueKey(t)
 	recA, recB := &recorder{}, &recorder{}
 	logA, logB := &syncBuffer{}, &syncBuffer{}
-	a := share(t, key, Options{OnEvent: recA.On, Logger: slogTo(logA)}, nil)
-	b := share(t, key, Options{OnEvent: recB.On, Logger: slogTo(logB)}, nil)
+	a := share(t, key, strategy.Options{OnEvent: recA.On, Logger: slogTo(logA)}, nil)
+	b := share(t, key, strategy.Options{OnEvent: recB.On, Logger: slogTo(logB)}, nil)
 
-	_, _, err := a.Colour(context.Background(), newCluster(Blue).probe)
+	_, _, err := a.Colour(context.Background(), newCluster(strategy.Blue).probe)
 	require.NoError(t, err)
-	b.Observe(Green, Call{})
-	assert.Equal(t, []EventKind{EventDetected, EventPending}, recA.kinds())
+	b.Observe(strategy.Green, Call{})
+	assert.Equal(t, []strategy.EventKind{strategy.EventDetected, strategy.EventPending}, recA.kinds())
 	assert.Equal(t, recA.kinds(), recB.kinds())
 	for _, l := range []*syncBuffer{logA, logB} {
 		assert.Contains(t, l.String(), "strategy detected")
@@ -102,18 +102,18 @@ func TestSharedUsesHaveTheirOwnHooks(t *testing.T) {
 
 	b.CountRetry("q1", 1, errors.New("cut"))
 	a.CountInterrupted("q2", errors.New("cut"))
-	assert.Empty(t, recA.of(EventRetry), "another use's retry")
-	assert.Len(t, recB.of(EventRetry), 1)
-	assert.Len(t, recA.of(EventInterrupted), 1)
-	assert.Empty(t, recB.of(EventInterrupted))
+	assert.Empty(t, recA.of(strategy.EventRetry), "another use's retry")
+	assert.Len(t, recB.of(strategy.EventRetry), 1)
+	assert.Len(t, recA.of(strategy.EventInterrupted), 1)
+	assert.Empty(t, recB.of(strategy.EventInterrupted))
 	assert.Contains(t, logB.String(), "query_id=q1")
 	assert.NotContains(t, logA.String(), "query_id=q1")
 
 	Unshare(a)
 	n := len(recA.kinds())
-	b.Invalidate(Green)
+	b.Invalidate(strategy.Green)
 	assert.Len(t, recA.kinds(), n, "a use given back gets no events")
-	assert.Contains(t, recB.kinds(), EventInvalidated)
+	assert.Contains(t, recB.kinds(), strategy.EventInvalidated)
 }
 
 // Uses sharing one logger see each line once.
@@ -121,9 +121,9 @@ func TestSharedLoggerOnce(t *testing.T) {
 	key := uniqueKey(t)
 	logs := &syncBuffer{}
 	l := slogTo(logs)
-	a := share(t, key, Options{Logger: l}, nil)
-	share(t, key, Options{Logger: l}, nil)
-	_, _, err := a.Colour(context.Background(), newCluster(Blue).probe)
+	a := share(t, key, strategy.Options{Logger: l}, nil)
+	share(t, key, strategy.Options{Logger: l}, nil)
+	_, _, err := a.Colour(context.Background(), newCluster(strategy.Blue).probe)
 	require.NoError(t, err)
 	assert.Equal(t, 1, strings.Count(logs.String(), "strategy detected"), logs.String())
 }
@@ -132,46 +132,48 @@ func TestSharedLoggerOnce(t *testing.T) {
 func TestSharedRollbackProbesThroughARemainingUse(t *testing.T) {
 	key := uniqueKey(t)
 	gone := func(context.Context, string) error { t.Error("the probe of a use given back was called"); return nil }
-	cl := newCluster(Blue) // blue, the colour before the switch, still answers
-	first := share(t, key, Options{Logger: quiet}, gone)
-	second := share(t, key, Options{Logger: quiet}, cl.probe)
-	_, _, err := first.Colour(context.Background(), newCluster(Blue).probe)
+	cl := newCluster(strategy.Blue) // blue, the colour before the switch, still answers
+	first := share(t, key, strategy.Options{Logger: quiet}, gone)
+	second := share(t, key, strategy.Options{Logger: quiet}, cl.probe)
+	_, _, err := first.Colour(context.Background(), newCluster(strategy.Blue).probe)
 	require.NoError(t, err)
-	first.Observe(Green, Call{})
+	first.Observe(strategy.Green, Call{})
 	p, _ := first.Acquire()
 	p.Release()
 	Unshare(first)
 
-	for range DefaultRollbackFailures {
-		second.ReportFailure(Green, Unavailable)
+	for range strategy.DefaultRollbackFailures {
+		second.ReportFailure(strategy.Green, strategy.Unavailable)
 	}
 	second.settle() // the check runs in the background
-	assert.Equal(t, Blue, second.Active())
-	assert.Equal(t, int64(1), cl.count(Blue))
+	assert.Equal(t, strategy.Blue, second.Active())
+	assert.Equal(t, int64(1), cl.count(strategy.Blue))
 }
 
 // Options that shape the State must agree between its uses; a conflict is refused, names the
 // field, and leaves the State as it was.
 func TestSharedOptionsConflict(t *testing.T) {
 	store := strategy.NewMemoryStore()
-	base := Options{TTL: time.Minute, Store: store, Selector: []string{Green}, Logger: quiet}
+	base := strategy.Options{TTL: time.Minute, Store: store, Selector: []string{strategy.Green}, Logger: quiet}
 	for _, tc := range []struct {
 		name  string
-		edit  func(o *Options)
+		edit  func(o *strategy.Options)
 		field string
 	}{
-		{"same", func(*Options) {}, ""},
-		{"hooks differ", func(o *Options) { o.OnEvent = func(Event) {}; o.Logger = nil }, ""},
-		{"selector normalised", func(o *Options) { o.Selector = []string{"GREEN", "red"} }, ""},
-		{"explicit defaults", func(o *Options) { o.MaxPinAge, o.RollbackFailures = DefaultMaxPinAge, DefaultRollbackFailures }, ""},
-		{"TTL", func(o *Options) { o.TTL = 0 }, "TTL"},
-		{"selector", func(o *Options) { o.Selector = nil }, "Selector"},
-		{"store", func(o *Options) { o.Store = strategy.NewMemoryStore() }, "Store"},
-		{"meter provider", func(o *Options) { o.MeterProvider = newFakeMP() }, "MeterProvider"},
-		{"max pin age", func(o *Options) { o.MaxPinAge = time.Second }, "MaxPinAge"},
-		{"rollback failures", func(o *Options) { o.RollbackFailures = 9 }, "RollbackFailures"},
-		{"rollback window", func(o *Options) { o.RollbackWindow = time.Second }, "RollbackWindow"},
-		{"detect timeout", func(o *Options) { o.DetectTimeout = time.Second }, "DetectTimeout"},
+		{"same", func(*strategy.Options) {}, ""},
+		{"hooks differ", func(o *strategy.Options) { o.OnEvent = func(strategy.Event) {}; o.Logger = nil }, ""},
+		{"selector normalised", func(o *strategy.Options) { o.Selector = []string{"GREEN", "red"} }, ""},
+		{"explicit defaults", func(o *strategy.Options) {
+			o.MaxPinAge, o.RollbackFailures = strategy.DefaultMaxPinAge, strategy.DefaultRollbackFailures
+		}, ""},
+		{"TTL", func(o *strategy.Options) { o.TTL = 0 }, "TTL"},
+		{"selector", func(o *strategy.Options) { o.Selector = nil }, "Selector"},
+		{"store", func(o *strategy.Options) { o.Store = strategy.NewMemoryStore() }, "Store"},
+		{"meter provider", func(o *strategy.Options) { o.MeterProvider = newFakeMP() }, "MeterProvider"},
+		{"max pin age", func(o *strategy.Options) { o.MaxPinAge = time.Second }, "MaxPinAge"},
+		{"rollback failures", func(o *strategy.Options) { o.RollbackFailures = 9 }, "RollbackFailures"},
+		{"rollback window", func(o *strategy.Options) { o.RollbackWindow = time.Second }, "RollbackWindow"},
+		{"detect timeout", func(o *strategy.Options) { o.DetectTimeout = time.Second }, "DetectTimeout"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			key := uniqueKey(t)

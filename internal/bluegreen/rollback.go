@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/e6data/gorm-e6data/strategy"
 )
 
 // errNoProbe is the rollback check's error when the last member with a probe left meanwhile.
@@ -32,9 +34,9 @@ type rollbackState struct {
 // ReportFailure never waits: the check runs on a goroutine of the State, bounded by
 // Options.DetectTimeout and by the State's closing, so the caller whose failure completed the
 // streak gets its error at once. Reports made while the check runs are ignored.
-func (s *State) ReportFailure(colour string, class Class) {
+func (s *State) ReportFailure(colour string, class strategy.Class) {
 	c := normColour(colour)
-	if c == "" || (class != Other && class != Unavailable) || s.rollbackProbe() == nil {
+	if c == "" || (class != strategy.Other && class != strategy.Unavailable) || s.rollbackProbe() == nil {
 		return
 	}
 	s.mu.Lock()
@@ -73,7 +75,7 @@ func (s *State) checkRollback(ctx context.Context, c, prev string, gen uint64) {
 		}
 		return nil
 	})
-	class := Classify(ctx, err)
+	class := strategy.Classify(ctx, err)
 	cancel()
 
 	var evs events
@@ -82,7 +84,7 @@ func (s *State) checkRollback(ctx context.Context, c, prev string, gen uint64) {
 	switch {
 	case err != nil:
 		s.lastError = "rollback probe on " + prev + ": " + err.Error()
-		if class == WrongStrategy {
+		if class == strategy.WrongStrategy {
 			// The previous colour is retired: there is nothing to return to.
 			s.rb.prev = ""
 		}
@@ -99,7 +101,7 @@ func (s *State) checkRollback(ctx context.Context, c, prev string, gen uint64) {
 	s.gen++
 	s.switches++
 	s.rb = rollbackState{holdColour: c, holdUntil: now.Add(s.opts.RollbackWindow)}
-	s.ev(&evs, Event{Kind: EventRolledBack, From: c, To: prev, Method: "auto", Generation: s.gen})
+	s.ev(&evs, strategy.Event{Kind: strategy.EventRolledBack, From: c, To: prev, Method: "auto", Generation: s.gen})
 	s.beginDrain(&evs, c, prev, now)
 	s.publish()
 	s.saveLocked(s.record())

@@ -11,9 +11,9 @@ import (
 	"github.com/e6data/gorm-e6data/strategy"
 )
 
-func withDefaults(o Options) Options {
+func withDefaults(o strategy.Options) strategy.Options {
 	if o.TTL <= 0 {
-		o.TTL = DefaultTTL
+		o.TTL = strategy.DefaultTTL
 	}
 	o.Selector = normSelector(o.Selector)
 	if o.Store == nil {
@@ -23,16 +23,16 @@ func withDefaults(o Options) Options {
 		o.Logger = slog.Default()
 	}
 	if o.MaxPinAge <= 0 {
-		o.MaxPinAge = DefaultMaxPinAge
+		o.MaxPinAge = strategy.DefaultMaxPinAge
 	}
 	if o.RollbackFailures <= 0 {
-		o.RollbackFailures = DefaultRollbackFailures
+		o.RollbackFailures = strategy.DefaultRollbackFailures
 	}
 	if o.RollbackWindow <= 0 {
-		o.RollbackWindow = DefaultRollbackWindow
+		o.RollbackWindow = strategy.DefaultRollbackWindow
 	}
 	if o.DetectTimeout <= 0 {
-		o.DetectTimeout = DefaultDetectTimeout
+		o.DetectTimeout = strategy.DefaultDetectTimeout
 	}
 	return o
 }
@@ -47,7 +47,7 @@ func normSelector(in []string) []string {
 		}
 	}
 	if len(out) == 0 {
-		out = append(out, Blue, Green)
+		out = append(out, strategy.Blue, strategy.Green)
 	}
 	return out
 }
@@ -57,22 +57,22 @@ func normColour(c string) string { return names.Colour(c) }
 
 // other returns the colour that is not c.
 func other(c string) string {
-	if c == Blue {
-		return Green
+	if c == strategy.Blue {
+		return strategy.Green
 	}
-	return Blue
+	return strategy.Blue
 }
 
 // State is the blue/green state of one cluster: the active colour, a pending one, the
 // generation, the pins of running queries and the last validation. It is safe for concurrent
 // use. Get the process-wide one with Shared.
 type State struct {
-	key  Key
-	opts Options
+	key  strategy.Key
+	opts strategy.Options
 	log  *slog.Logger
 	met  meters
 
-	asked   Options // the options as the first member asked for them (before defaults): see conflict
+	asked   strategy.Options // the options as the first member asked for them (before defaults): see conflict
 	clock   func() time.Time
 	members members  // the connectors using the State, with their own hooks
 	bg      lifetime // its goroutines (store writer, rollback check, detection flights)
@@ -133,7 +133,7 @@ type view struct {
 
 // New returns a private State for key, whose one member has opts' OnEvent and Logger and no
 // probe (so no automated rollback). Connectors share a State through Shared.
-func New(key Key, opts Options) *State {
+func New(key strategy.Key, opts strategy.Options) *State {
 	s := newState(key, opts, time.Now)
 	s.join(opts.OnEvent, opts.Logger, nil)
 	return s
@@ -141,7 +141,7 @@ func New(key Key, opts Options) *State {
 
 // newState returns a State without members, whose clock is now (tests set it). Its logger
 // writes to every member's (fanout); opts.OnEvent and opts.Logger are the members'.
-func newState(key Key, opts Options, now func() time.Time) *State {
+func newState(key strategy.Key, opts strategy.Options, now func() time.Time) *State {
 	asked := opts
 	asked.Selector = slices.Clone(opts.Selector)
 	key = normKey(key)
@@ -162,7 +162,7 @@ func newState(key Key, opts Options, now func() time.Time) *State {
 }
 
 // Key returns the cluster this State is about (cluster name lower-cased).
-func (s *State) Key() Key { return s.key }
+func (s *State) Key() strategy.Key { return s.key }
 
 // Generation returns the current generation. It grows on every change of the colour for new
 // work (hint, promotion, rollback, detection, invalidation).
@@ -192,6 +192,6 @@ func (s *State) publish() {
 }
 
 // record returns the current store record. Call with mu held.
-func (s *State) record() Record {
-	return Record{Colour: s.effective(), ValidatedAt: s.validatedAt, Generation: s.gen}
+func (s *State) record() strategy.Record {
+	return strategy.Record{Colour: s.effective(), ValidatedAt: s.validatedAt, Generation: s.gen}
 }

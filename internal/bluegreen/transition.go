@@ -1,6 +1,10 @@
 package bluegreen
 
-import "time"
+import (
+	"time"
+
+	"github.com/e6data/gorm-e6data/strategy"
+)
 
 // Transitions follow the drain model of the contract:
 //
@@ -47,7 +51,7 @@ func (s *State) Observe(hint string, call Call) {
 		from := s.pending
 		s.pending, s.hintAt = "", time.Time{}
 		s.gen++
-		s.ev(&evs, Event{Kind: EventRolledBack, From: from, To: h, Method: "hint", Generation: s.gen})
+		s.ev(&evs, strategy.Event{Kind: strategy.EventRolledBack, From: from, To: h, Method: "hint", Generation: s.gen})
 		s.publish()
 	case h == s.rb.holdColour && now.Before(s.rb.holdUntil):
 		// We rolled back from h automatically a moment ago: do not follow the server back into
@@ -60,7 +64,7 @@ func (s *State) Observe(hint string, call Call) {
 		s.pending, s.hintAt = h, now
 		s.validatedAt = now // the server itself named the colour
 		s.gen++
-		s.ev(&evs, Event{Kind: EventPending, From: s.active, To: h, Generation: s.gen})
+		s.ev(&evs, strategy.Event{Kind: strategy.EventPending, From: s.active, To: h, Generation: s.gen})
 		s.publish()
 	}
 	s.mu.Unlock()
@@ -80,7 +84,7 @@ func (s *State) promote(evs *events) {
 		s.switches++
 	}
 	s.met.switched()
-	s.ev(evs, Event{Kind: EventSwitched, From: from, To: to, Method: "hint", Generation: s.gen})
+	s.ev(evs, strategy.Event{Kind: strategy.EventSwitched, From: from, To: to, Method: "hint", Generation: s.gen})
 	s.beginDrain(evs, from, to, start)
 	s.rb = rollbackState{prev: from, holdColour: s.rb.holdColour, holdUntil: s.rb.holdUntil}
 	s.publish()
@@ -106,7 +110,7 @@ func (s *State) beginDrain(evs *events, from, to string, start time.Time) {
 func (s *State) endDrain(evs *events) {
 	d := s.now().Sub(s.drainStart)
 	s.met.switchDuration(d)
-	s.ev(evs, Event{Kind: EventDrained, From: s.draining, To: s.drainTo, Age: d, Generation: s.gen})
+	s.ev(evs, strategy.Event{Kind: strategy.EventDrained, From: s.draining, To: s.drainTo, Age: d, Generation: s.gen})
 	s.draining, s.drainTo, s.drainStart = "", "", time.Time{}
 }
 
@@ -209,6 +213,6 @@ func (s *State) undoPromotion(evs *events) {
 func (s *State) hold(evs *events, refused, kept string) {
 	s.held, s.heldOpen = refused, false
 	s.gen++
-	s.ev(evs, Event{Kind: EventRolledBack, From: refused, To: kept, Method: "refused", Generation: s.gen})
+	s.ev(evs, strategy.Event{Kind: strategy.EventRolledBack, From: refused, To: kept, Method: "refused", Generation: s.gen})
 	s.publish()
 }
