@@ -104,7 +104,7 @@ func (s *State) detect(ctx context.Context, f *flight) {
 		s.lastError = err.Error()
 		f.err = err
 	} else {
-		s.adopt(&evs, colour, method, attempts, start)
+		s.onDetected(&evs, colour, method, attempts, start)
 		f.colour, f.gen = s.effective(), s.gen
 		if method == "probe" {
 			s.saveLocked(s.record())
@@ -122,10 +122,10 @@ func (s *State) detect(ctx context.Context, f *flight) {
 func (s *State) runProbes(ctx context.Context, f *flight) (colour, method string, n int, err error) {
 	s.mu.Lock()
 	cached := s.effective()
-	badColour, badAt := s.badColour, s.badAt
+	distrust := s.distrust
 	s.mu.Unlock()
 
-	if rec, ok := s.loadFresh(ctx, badColour, badAt); ok {
+	if rec, ok := s.loadFresh(ctx, distrust); ok {
 		return rec.Colour, "store", 0, nil
 	}
 	order := make([]string, 0, 3)
@@ -155,7 +155,7 @@ func (s *State) runProbes(ctx context.Context, f *flight) (colour, method string
 }
 
 // loadFresh returns the store's record when it is younger than the TTL and not known stale.
-func (s *State) loadFresh(ctx context.Context, badColour string, badAt time.Time) (strategy.Record, bool) {
+func (s *State) loadFresh(ctx context.Context, distrust distrustState) (strategy.Record, bool) {
 	rec, ok, err := s.opts.Store.Load(ctx, s.key)
 	if err != nil {
 		s.log.WarnContext(ctx, "e6data: strategy store load failed", "error", err.Error())
@@ -169,12 +169,12 @@ func (s *State) loadFresh(ctx context.Context, badColour string, badAt time.Time
 	age := now.Sub(rec.ValidatedAt)
 	// A record validated before a 456 we saw for its colour is stale; one from the future
 	// (beyond a little clock slack) is not trusted either.
-	if age >= s.opts.TTL || age < -time.Second || (rec.Colour == badColour && !rec.ValidatedAt.After(badAt)) {
+	if age >= s.opts.TTL || age < -time.Second || (rec.Colour == distrust.colour && !rec.ValidatedAt.After(distrust.at)) {
 		return strategy.Record{}, false
 	}
 	s.mu.Lock()
 	if rec.Generation > s.gen {
-		// Keep generations roughly aligned across processes; adopt bumps by one more.
+		// Keep generations roughly aligned across processes; onDetected bumps by one more.
 		s.gen = rec.Generation
 	}
 	s.validatedAt = rec.ValidatedAt
@@ -182,31 +182,34 @@ func (s *State) loadFresh(ctx context.Context, badColour string, badAt time.Time
 	return rec, true
 }
 
-// adopt makes colour the validated colour for new work. Call with mu held.
-func (s *State) adopt(evs *events, colour, method string, attempts int, start time.Time) {
+// onDetected makes colour, found by detection (method "probe" or "store", started at start) or
+// named by a 456 (method "456"), the validated colour for new work: every phase -> Steady, or
+// Held when a refused colour stays held (it is not colour), or Hinted/Pending when a hint
+// seen while the probes ran is kept. Call with mu held.
+func (s *State) onDetected(evs *events, colour, method string, attempts int, start time.Time) {
 	from := s.active
 	if from == "" {
 		// Invalidated by a 456: the colour we were on before counts as where a switch came from.
-		from = s.lastActive
+		from = s.distrust.lastActive
 	}
-	s.lastActive = ""
+	s.distrust.lastActive = ""
 	if method != "store" {
 		s.validatedAt = s.now()
 	}
-	keepHint := s.pending != "" && s.pending != colour && s.hintAt.After(start)
-	if colour != s.active || (s.pending != "" && !keepHint) {
+	keepHint := s.hint.pending != "" && s.hint.pending != colour && s.hint.at.After(start)
+	if colour != s.active || (s.hint.pending != "" && !keepHint) {
 		s.gen++
 	}
 	if !keepHint {
 		// A hint seen while the probes ran is newer than their answer: keep it pending.
-		s.pending, s.hintAt = "", time.Time{}
+		s.hint.pending, s.hint.at = "", time.Time{}
 	}
 	// The server's own answer settles an unconfirmed hinted switch: confirmed if it named the
 	// hinted colour.
 	s.settleHint(s.active == colour)
 	s.active = colour
-	if s.held == colour {
-		s.held, s.heldOpen = "", false
+	if s.hint.held == colour {
+		s.hint.held, s.hint.heldOpen = "", false
 	}
 	s.ev(evs, strategy.Event{Kind: strategy.EventDetected, Colour: colour, Method: method, Attempt: attempts, Generation: s.gen})
 	if from != "" && from != colour {
@@ -232,21 +235,32 @@ func (s *State) Invalidate(colour string) {
 	}
 	var evs events
 	s.mu.Lock()
-	switch c {
-	case s.pending:
-		s.pending, s.hintAt = "", time.Time{}
-	case s.active:
-		s.lastActive = s.active
-		s.active, s.validatedAt = "", time.Time{}
-	default:
-		s.mu.Unlock()
+	ok := s.onInvalidate(&evs, c)
+	s.mu.Unlock()
+	if !ok {
 		return
 	}
-	s.badColour, s.badAt = c, s.now()
-	s.gen++
-	s.ev(&evs, strategy.Event{Kind: strategy.EventInvalidated, Colour: c, Generation: s.gen})
-	s.publish()
-	s.mu.Unlock()
 	s.met.invalidated()
 	s.fire(evs)
+}
+
+// onInvalidate forgets c, which answered 456, when new work goes to it: a pending c is dropped
+// (Pending -> the phase under it, Hinted -> Unknown), an active c is forgotten (-> Unknown).
+// Store records naming c from before now are stale. It reports whether c was either; any
+// other colour changes nothing. Call with mu held.
+func (s *State) onInvalidate(evs *events, c string) bool {
+	switch c {
+	case s.hint.pending:
+		s.hint.pending, s.hint.at = "", time.Time{}
+	case s.active:
+		s.distrust.lastActive = s.active
+		s.active, s.validatedAt = "", time.Time{}
+	default:
+		return false
+	}
+	s.distrust.colour, s.distrust.at = c, s.now()
+	s.gen++
+	s.ev(evs, strategy.Event{Kind: strategy.EventInvalidated, Colour: c, Generation: s.gen})
+	s.publish()
+	return true
 }

@@ -15,8 +15,8 @@ func (s *State) Health() strategy.Health {
 	s.mu.Lock()
 	h := strategy.Health{
 		Active:     s.active,
-		Pending:    s.pending,
-		Held:       s.held,
+		Pending:    s.hint.pending,
+		Held:       s.hint.held,
 		Generation: s.gen,
 		InFlight:   make(map[string]int, len(s.pins)),
 		LastError:  s.lastError,

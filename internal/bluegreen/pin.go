@@ -79,8 +79,8 @@ func (s *State) Acquire() (p *Pin, ok bool) {
 	var evs events
 	s.mu.Lock()
 	promoted := false
-	if s.pending != "" {
-		s.promote(&evs)
+	if s.hint.pending != "" {
+		s.onAcquire(&evs)
 		promoted = true
 	}
 	if s.active == "" {
@@ -113,17 +113,24 @@ func (s *State) release(p *Pin) {
 		p.reported = true
 		s.ev(&evs, strategy.Event{Kind: strategy.EventPinTooOld, Colour: p.colour, QueryID: p.queryID, Age: age, Generation: p.gen})
 	}
-	if s.draining == p.colour && s.pins[p.colour] == 0 {
-		s.endDrain(&evs)
-	}
-	if s.held != "" && p.colour == s.active && p.queryID != "" {
-		// A query completed (its clear went out before its pin is released) on the colour the
-		// server kept: the refused hint may be tried again.
-		s.heldOpen = true
-	}
+	s.onReleased(&evs, p)
 	s.mu.Unlock()
 	s.met.pins(p.colour, -1)
 	s.fire(evs)
+}
+
+// onReleased records that p's query ended: the last pin of the colour a switch left ends the
+// switch (EventDrained), and a query completed on the active colour reopens a colour held by a
+// refusal (Held -> Steady). Call with mu held, after p left the pin counts.
+func (s *State) onReleased(evs *events, p *Pin) {
+	if s.drain.from == p.colour && s.pins[p.colour] == 0 {
+		s.endDrain(evs)
+	}
+	if s.hint.held != "" && p.colour == s.active && p.queryID != "" {
+		// A query completed (its clear went out before its pin is released) on the colour the
+		// server kept: the refused hint may be tried again.
+		s.hint.heldOpen = true
+	}
 }
 
 // Pinned returns the number of running queries pinned to each colour (colours without pins

@@ -41,7 +41,7 @@ func (s *State) ReportFailure(colour string, class strategy.Class) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c != s.active || s.pending != "" || s.rb.prev == "" || s.rb.checking {
+	if c != s.active || s.hint.pending != "" || s.rb.prev == "" || s.rb.checking {
 		return
 	}
 	now := s.now()
@@ -95,19 +95,26 @@ func (s *State) checkRollback(ctx context.Context, c, prev string, gen uint64) {
 		s.mu.Unlock()
 		return
 	}
+	s.onAutoRollback(&evs, c, prev)
+	s.mu.Unlock()
+	s.met.rolledBack()
+	s.fire(evs)
+}
+
+// onAutoRollback returns new work from c, which kept failing, to prev, which answered the
+// rollback check (Unconfirmed or Steady -> Steady on prev), and ignores hints back to c for
+// RollbackWindow. Call with mu held.
+func (s *State) onAutoRollback(evs *events, c, prev string) {
 	now := s.now()
-	s.active, s.pending, s.hintAt = prev, "", time.Time{}
+	s.active, s.hint.pending, s.hint.at = prev, "", time.Time{}
 	s.validatedAt = now
 	s.gen++
 	s.switches++
 	s.rb = rollbackState{holdColour: c, holdUntil: now.Add(s.opts.RollbackWindow)}
-	s.ev(&evs, strategy.Event{Kind: strategy.EventRolledBack, From: c, To: prev, Method: "auto", Generation: s.gen})
-	s.beginDrain(&evs, c, prev, now)
+	s.ev(evs, strategy.Event{Kind: strategy.EventRolledBack, From: c, To: prev, Method: "auto", Generation: s.gen})
+	s.beginDrain(evs, c, prev, now)
 	s.publish()
 	s.saveLocked(s.record())
-	s.mu.Unlock()
-	s.met.rolledBack()
-	s.fire(evs)
 }
 
 // ReportSuccess tells the State that a call on colour succeeded: it ends the failure streak

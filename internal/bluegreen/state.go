@@ -63,9 +63,10 @@ func other(c string) string {
 	return strategy.Blue
 }
 
-// State is the blue/green state of one cluster: the active colour, a pending one, the
-// generation, the pins of running queries and the last validation. It is safe for concurrent
-// use. Get the process-wide one with Shared.
+// State is the blue/green state of one cluster: the active colour, the generation, the pins of
+// running queries, the last validation, and what hints, switches, 456s and rollbacks left
+// (grouped in hint, drain, distrust and rb; Phase names their combinations). It is safe for
+// concurrent use. Get the process-wide one with Shared.
 type State struct {
 	key  strategy.Key
 	opts strategy.Options
@@ -82,10 +83,12 @@ type State struct {
 	view atomic.Pointer[view]
 	md   mdCache
 
-	mu          sync.Mutex
-	active      string // colour of new work; "" when unknown (never detected, or invalidated)
-	pending     string // hinted colour not yet used by any query (promoted by Acquire)
-	gen         uint64
+	mu     sync.Mutex
+	active string // colour of new work once acquired; "" when unknown (never detected, or invalidated)
+	gen    uint64
+	// moveGen is the generation at which the colour for new work last changed: a 456 for a
+	// call made before it says nothing about the current choice.
+	moveGen     uint64
 	validatedAt time.Time
 	lastError   string
 	switches    int
@@ -95,34 +98,16 @@ type State struct {
 	pins map[string]int
 	live map[*Pin]struct{}
 
-	// Switch timeline: hintAt is when the current pending hint was first seen; draining is the
-	// colour whose pins we wait for, since drainStart (the switch's first hint).
-	hintAt     time.Time
-	draining   string
-	drainTo    string
-	drainStart time.Time
+	// The rest, grouped by what it is about. Phase names the combinations that decide where
+	// new work goes; drain, distrust and rb run alongside them.
+	hint     hintState     // what the server's hints left: pending colour, unconfirmed switch, refused colour
+	drain    drainState    // the colour the last switch left, until its last pin is released
+	distrust distrustState // store records a 456 made stale; the colour Invalidate forgot
+	rb       rollbackState // automated rollback: the failure streak and the hold after a rollback
 
-	// Store distrust: a record naming badColour validated before badAt is stale (we saw a 456).
-	badColour  string
-	rbFailing  atomic.Bool // a rollback failure streak is open (lets ReportSuccess skip the lock)
-	lastActive string      // the active colour before Invalidate forgot it; "" once detection ran
-	badAt      time.Time
-
-	rb rollbackState
-
-	// A refused hint: held is a hinted colour the server answered 456 before any call on it
-	// succeeded. Hints to it are ignored until a query completed on the active colour
-	// (heldOpen): servers such as e6data's own test server accept a new colour only once a
-	// query on the old one was cleared. A hint-driven switch from hintFrom to hintTo is
-	// unconfirmed until a call made on hintTo after the switch succeeds (unconfirmed mirrors
-	// hintTo != "" for the interceptor's lock-free path). moveGen is the generation at which
-	// the colour for new work last changed: a 456 for a call made before it says nothing about
-	// the current choice.
-	held             string
-	heldOpen         bool
-	hintFrom, hintTo string
-	unconfirmed      atomic.Bool
-	moveGen          uint64
+	// Lock-free mirrors of the locked state, so that a successful call takes no lock.
+	unconfirmed atomic.Bool // hint.to != "": a success may confirm a switch (interceptor)
+	rbFailing   atomic.Bool // a rollback failure streak is open (ReportSuccess)
 }
 
 // view is what the interceptor needs without a lock.
@@ -175,8 +160,8 @@ func (s *State) now() time.Time { return s.clock() }
 
 // effective is the colour new work goes to: the pending one if any. Call with mu held.
 func (s *State) effective() string {
-	if s.pending != "" {
-		return s.pending
+	if s.hint.pending != "" {
+		return s.hint.pending
 	}
 	return s.active
 }

@@ -24,6 +24,13 @@ import (
 //   - A 456 is the truth and beats any hint (refused): a hinted colour the server refuses is
 //     undone and held until a query completed on the colour the server kept, then tried again
 //     on the next hint; a 456 naming the serving colour moves new work there.
+//
+// Each transition is one method named for its event (onHint, onServerRollback, onAcquire,
+// onPendingRefused, onPromotionRefused, onServingNamed, onConfirm, onDetected, onInvalidate,
+// onAutoRollback, onReleased): it edits the grouped state (hint, drain, distrust, rb) with mu
+// held, bumps the generation and collects the events. The entry points (Observe, Acquire,
+// refused, confirm, Colour's detection, Invalidate, the rollback check, Pin.Release) take the
+// lock, sort out stale and ignored input, and call them. Phase names where they lead.
 
 // Observe records the new_strategy of a response ("" when absent) to call (whose Generation
 // says when it was made; 0 = now). Anything but blue/green is ignored.
@@ -44,41 +51,55 @@ func (s *State) Observe(hint string, call Call) {
 	switch {
 	case call.Generation != 0 && call.Generation < s.gen:
 		// Stale: the call was made before the last change.
-	case h == s.pending, h == s.active && s.pending == "":
+	case h == s.hint.pending, h == s.active && s.hint.pending == "":
 		// Already followed.
 	case h == s.active:
-		// Server rollback: the hint returns to the active colour before any query used S'.
-		from := s.pending
-		s.pending, s.hintAt = "", time.Time{}
-		s.gen++
-		s.ev(&evs, strategy.Event{Kind: strategy.EventRolledBack, From: from, To: h, Method: "hint", Generation: s.gen})
-		s.publish()
+		s.onServerRollback(&evs)
 	case h == s.rb.holdColour && now.Before(s.rb.holdUntil):
 		// We rolled back from h automatically a moment ago: do not follow the server back into
 		// a colour that kept failing until the hold ends.
-	case h == s.held && !s.heldOpen:
+	case h == s.hint.held && !s.hint.heldOpen:
 		// The server refused h a moment ago: it is tried again once a query completed on the
 		// colour it kept (see refused).
 	default:
-		s.held, s.heldOpen = "", false
-		s.pending, s.hintAt = h, now
-		s.validatedAt = now // the server itself named the colour
-		s.gen++
-		s.ev(&evs, strategy.Event{Kind: strategy.EventPending, From: s.active, To: h, Generation: s.gen})
-		s.publish()
+		s.onHint(&evs, h, now)
 	}
 	s.mu.Unlock()
 	s.fire(evs)
 }
 
-// promote makes the pending colour active (a query is about to start on it). Call with mu held.
-func (s *State) promote(evs *events) {
-	from, to, start := s.active, s.pending, s.hintAt
-	s.active, s.pending, s.hintAt = to, "", time.Time{}
+// onHint makes h, which a response hinted at now, the pending colour (Steady or Held ->
+// Pending, Unknown -> Hinted, Unconfirmed -> Pending over it): calls without a pin go to it at
+// once, the next Acquire promotes it. A colour held by a refusal is no longer held. Call with mu
+// held.
+func (s *State) onHint(evs *events, h string, now time.Time) {
+	s.hint.held, s.hint.heldOpen = "", false
+	s.hint.pending, s.hint.at = h, now
+	s.validatedAt = now // the server itself named the colour
+	s.gen++
+	s.ev(evs, strategy.Event{Kind: strategy.EventPending, From: s.active, To: h, Generation: s.gen})
+	s.publish()
+}
+
+// onServerRollback cancels the pending switch because a hint returned to the active colour
+// before any query used the pending one (Pending -> Steady). Call with mu held.
+func (s *State) onServerRollback(evs *events) {
+	from := s.hint.pending
+	s.hint.pending, s.hint.at = "", time.Time{}
+	s.gen++
+	s.ev(evs, strategy.Event{Kind: strategy.EventRolledBack, From: from, To: s.active, Method: "hint", Generation: s.gen})
+	s.publish()
+}
+
+// onAcquire makes the pending colour active: a query is about to start on it (Pending ->
+// Unconfirmed, Hinted -> Steady). Call with mu held.
+func (s *State) onAcquire(evs *events) {
+	from, to, start := s.active, s.hint.pending, s.hint.at
+	s.active, s.hint.pending, s.hint.at = to, "", time.Time{}
 	if from != "" {
 		// Counted in Health.Switches once a call on `to` succeeds (confirm); a 456 for `to`
 		// before that undoes it (refused).
-		s.hintFrom, s.hintTo = from, to
+		s.hint.from, s.hint.to = from, to
 		s.unconfirmed.Store(true)
 	} else {
 		s.switches++
@@ -93,14 +114,14 @@ func (s *State) promote(evs *events) {
 // beginDrain starts waiting for the pins of from, the colour a switch to `to` left, measuring
 // the switch from start (its first hint). Call with mu held.
 func (s *State) beginDrain(evs *events, from, to string, start time.Time) {
-	if s.draining != "" {
+	if s.drain.from != "" {
 		// A newer switch supersedes the one still draining: it ends here.
 		s.endDrain(evs)
 	}
 	if start.IsZero() {
 		start = s.now()
 	}
-	s.draining, s.drainTo, s.drainStart = from, to, start
+	s.drain = drainState{from: from, to: to, start: start}
 	if from == "" || s.pins[from] == 0 {
 		s.endDrain(evs)
 	}
@@ -108,10 +129,10 @@ func (s *State) beginDrain(evs *events, from, to string, start time.Time) {
 
 // endDrain closes the current switch's timeline. Call with mu held.
 func (s *State) endDrain(evs *events) {
-	d := s.now().Sub(s.drainStart)
+	d := s.now().Sub(s.drain.start)
 	s.met.switchDuration(d)
-	s.ev(evs, strategy.Event{Kind: strategy.EventDrained, From: s.draining, To: s.drainTo, Age: d, Generation: s.gen})
-	s.draining, s.drainTo, s.drainStart = "", "", time.Time{}
+	s.ev(evs, strategy.Event{Kind: strategy.EventDrained, From: s.drain.from, To: s.drain.to, Age: d, Generation: s.gen})
+	s.drain = drainState{}
 }
 
 // refused records the 456 answered to call; expected is the colour the answer named as serving
@@ -138,29 +159,68 @@ func (s *State) refused(call Call, expected string) {
 		e = "" // the serving colour's stack was replaced under the call: no news about colours
 	}
 	var evs events
+	invalidated := false
 	s.mu.Lock()
-	if s.effective() != c || (call.Generation != 0 && call.Generation < s.moveGen) {
-		s.mu.Unlock()
-		return
-	}
 	switch {
-	case s.pending == c:
-		s.pending, s.hintAt = "", time.Time{}
-		s.hold(&evs, c, s.active)
-	case s.active == c && s.hintTo == c:
-		s.undoPromotion(&evs)
+	case s.effective() != c || (call.Generation != 0 && call.Generation < s.moveGen):
+		// Stale: nothing to change.
+	case s.hint.pending == c:
+		s.onPendingRefused(&evs)
+	case s.active == c && s.hint.to == c:
+		s.onPromotionRefused(&evs)
 	case e != "":
-		now := s.now()
-		s.badColour, s.badAt = c, now
-		s.adopt(&evs, e, "456", 0, now)
-		s.saveLocked(s.record())
+		s.onServingNamed(&evs, c, e)
 	default:
-		s.mu.Unlock()
-		s.Invalidate(c)
-		return
+		// Under the same lock as the checks above, c is the active colour: it is forgotten.
+		invalidated = s.onInvalidate(&evs, c)
 	}
 	s.mu.Unlock()
+	if invalidated {
+		s.met.invalidated()
+	}
 	s.fire(evs)
+}
+
+// onPendingRefused undoes the pending hint the server refused before any query used it, and
+// holds it (Pending -> Held, Hinted -> Unknown). Call with mu held.
+func (s *State) onPendingRefused(evs *events) {
+	refused := s.hint.pending
+	s.hint.pending, s.hint.at = "", time.Time{}
+	s.hold(evs, refused, s.active)
+}
+
+// onPromotionRefused returns new work to the colour a hint-driven switch left, because the
+// server refused the hinted colour before any call on it succeeded (Unconfirmed -> Held): that
+// switch did not happen, so it is not counted and its drain ends without EventDrained. Call
+// with mu held.
+func (s *State) onPromotionRefused(evs *events) {
+	refused, kept := s.active, s.hint.from
+	s.active = kept
+	s.settleHint(false)
+	if s.drain.from == kept && s.drain.to == refused {
+		s.drain = drainState{}
+	}
+	s.rb.prev = ""
+	s.hold(evs, refused, kept)
+}
+
+// hold holds the refused hint (see refused) after new work went back to kept. Call with mu
+// held.
+func (s *State) hold(evs *events, refused, kept string) {
+	s.hint.held, s.hint.heldOpen = refused, false
+	s.gen++
+	s.ev(evs, strategy.Event{Kind: strategy.EventRolledBack, From: refused, To: kept, Method: "refused", Generation: s.gen})
+	s.publish()
+}
+
+// onServingNamed moves new work to serving, the colour a 456 for c named (Steady or Held ->
+// Steady on serving): a switch found by the server's answer, like a detection, and store
+// records naming c from before now are stale. Call with mu held.
+func (s *State) onServingNamed(evs *events, c, serving string) {
+	now := s.now()
+	s.distrust.colour, s.distrust.at = c, now
+	s.onDetected(evs, serving, "456", 0, now)
+	s.saveLocked(s.record())
 }
 
 // confirm records that call, which succeeded, confirms an unconfirmed hint-driven switch: it
@@ -171,48 +231,29 @@ func (s *State) confirm(call Call) {
 	c := normColour(call.Strategy)
 	s.mu.Lock()
 	switch {
-	case s.hintTo != s.active:
+	case s.hint.to != s.active:
 		// New work left the hinted colour meanwhile (e.g. automated rollback): nothing left
 		// to confirm.
 		s.settleHint(false)
-	case c == s.hintTo && call.Generation >= s.moveGen:
-		s.settleHint(true)
+	case c == s.hint.to && call.Generation >= s.moveGen:
+		s.onConfirm()
 	}
 	s.mu.Unlock()
 }
 
+// onConfirm counts the unconfirmed switch a successful call confirmed (Unconfirmed ->
+// Steady). Call with mu held.
+func (s *State) onConfirm() { s.settleHint(true) }
+
 // settleHint ends the unconfirmed state of a hint-driven switch, counting it when it was
 // confirmed. Call with mu held.
 func (s *State) settleHint(confirmed bool) {
-	if s.hintTo == "" {
+	if s.hint.to == "" {
 		return
 	}
 	if confirmed {
 		s.switches++
 	}
-	s.hintFrom, s.hintTo = "", ""
+	s.hint.from, s.hint.to = "", ""
 	s.unconfirmed.Store(false)
-}
-
-// undoPromotion returns new work to the colour a hint-driven switch left, because the server
-// refused the hinted colour before any call on it succeeded: that switch did not happen, so it
-// is not counted and its drain ends without EventDrained. Call with mu held.
-func (s *State) undoPromotion(evs *events) {
-	refused, kept := s.active, s.hintFrom
-	s.active = kept
-	s.settleHint(false)
-	if s.draining == kept && s.drainTo == refused {
-		s.draining, s.drainTo, s.drainStart = "", "", time.Time{}
-	}
-	s.rb.prev = ""
-	s.hold(evs, refused, kept)
-}
-
-// hold holds the refused hint (see refused) after new work went back to kept. Call with mu
-// held.
-func (s *State) hold(evs *events, refused, kept string) {
-	s.held, s.heldOpen = refused, false
-	s.gen++
-	s.ev(evs, strategy.Event{Kind: strategy.EventRolledBack, From: refused, To: kept, Method: "refused", Generation: s.gen})
-	s.publish()
 }
